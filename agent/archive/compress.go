@@ -1,0 +1,81 @@
+package archive
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Level is a compression level. The zero value is the default.
+type Level int
+
+const (
+	LevelDefault Level = iota // zstd's level 3: fast, and a good ratio
+	LevelFastest              // zstd's level 1
+	LevelBetter               // about zstd's level 7
+	LevelBest                 // about zstd's level 11; much slower
+)
+
+const (
+	// encoderWindow bounds the encoder's history; see Compress.
+	encoderWindow = 8 << 20
+	// decoderMaxWindow refuses frames that would need a larger history.
+	// It covers everything Compress writes and what the zstd command
+	// writes up to level 19 without --long.
+	decoderMaxWindow = 8 << 20
+)
+
+// Compress returns a writer that compresses into w as one zstd frame. Close
+// it to finish the frame; it does not close w.
+//
+// The encoder compresses one block while the caller fills the next, so a
+// stream uses two cores. Its memory is bounded by the window and block
+// buffers, about 20 MiB at the default level, whatever the input size.
+func Compress(w io.Writer, level Level) (io.WriteCloser, error) {
+	zl, err := level.zstd()
+	if err != nil {
+		return nil, err
+	}
+	enc, err := zstd.NewWriter(w,
+		zstd.WithEncoderLevel(zl),
+		zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
+		zstd.WithWindowSize(encoderWindow),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("create zstd encoder: %w", err)
+	}
+	return enc, nil
+}
+
+// Decompress returns a reader of the decompressed stream r. Its memory stays
+// bounded: frames asking for a window above 8 MiB are refused. Close it to
+// release the decoder's goroutines.
+func Decompress(r io.Reader) (io.ReadCloser, error) {
+	dec, err := zstd.NewReader(r,
+		zstd.WithDecoderLowmem(true),
+		zstd.WithDecoderMaxWindow(decoderMaxWindow),
+		zstd.WithDecoderMaxMemory(decoderMaxWindow),
+		zstd.WithDecoderConcurrency(2),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("create zstd decoder: %w", err)
+	}
+	return dec.IOReadCloser(), nil
+}
+
+func (l Level) zstd() (zstd.EncoderLevel, error) {
+	switch l {
+	case LevelDefault:
+		return zstd.SpeedDefault, nil
+	case LevelFastest:
+		return zstd.SpeedFastest, nil
+	case LevelBetter:
+		return zstd.SpeedBetterCompression, nil
+	case LevelBest:
+		return zstd.SpeedBestCompression, nil
+	default:
+		return 0, fmt.Errorf("select compression level: unknown level %d", int(l))
+	}
+}

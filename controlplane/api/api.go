@@ -1,0 +1,116 @@
+// Package api serves the control plane's REST API, its health endpoints and
+// the agents' enroll and connect endpoints.
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/zerolog"
+
+	"github.com/cofferhq/coffer/controlplane/hub"
+	"github.com/cofferhq/coffer/controlplane/store"
+	"github.com/cofferhq/coffer/protocol"
+)
+
+// Config holds what the API needs.
+type Config struct {
+	Store    *store.Store
+	Hub      *hub.Hub
+	Logger   zerolog.Logger
+	Registry *prometheus.Registry
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server is the HTTP face of the control plane.
+type Server struct {
+	store   *store.Store
+	hub     *hub.Hub
+	log     zerolog.Logger
+	now     func() time.Time
+	metrics *httpMetrics
+	handler http.Handler
+}
+
+// New builds the API and its routes.
+func New(cfg Config) *Server {
+	s := &Server{
+		store:   cfg.Store,
+		hub:     cfg.Hub,
+		log:     cfg.Logger.With().Str("component", "api").Logger(),
+		now:     cfg.Now,
+		metrics: newHTTPMetrics(cfg.Registry),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.handler = s.routes(cfg.Registry)
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+// handlerFunc is a handler that returns its error response instead of
+// writing it, so every error goes through one place.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) *apiError
+
+func (s *Server) routes(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	public := func(pattern string, h handlerFunc) { mux.Handle(pattern, s.wrap(h)) }
+	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, s.wrap(s.authed(h))) }
+
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET "+protocol.ConnectPath, s.hub)
+	public("POST "+protocol.EnrollPath, s.enrollAgent)
+	public("GET /api/openapi.json", s.openAPI)
+
+	private("POST /api/projects", s.createProject)
+	private("GET /api/projects", s.listProjects)
+	private("GET /api/projects/{id}", s.getProject)
+	private("DELETE /api/projects/{id}", s.deleteProject)
+	private("GET /api/projects/{id}/containers", s.listProjectContainers)
+
+	private("POST /api/enrollment-tokens", s.createEnrollmentToken)
+
+	private("GET /api/hosts", s.listHosts)
+	private("GET /api/hosts/{id}", s.getHost)
+	private("DELETE /api/hosts/{id}", s.revokeHost)
+	private("GET /api/hosts/{id}/containers", s.listHostContainers)
+
+	public("/api/", func(http.ResponseWriter, *http.Request) *apiError {
+		return errorf(http.StatusNotFound, "not_found", "No API endpoint has that path.")
+	})
+	return s.instrument(mux)
+}
+
+// wrap turns a handlerFunc into an http.Handler that writes its error.
+func (s *Server) wrap(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if e := h(w, r); e != nil {
+			writeError(w, e)
+		}
+	})
+}
+
+// internal logs an unexpected error once and hides it from the client.
+func (s *Server) internal(r *http.Request, err error) *apiError {
+	s.log.Error().Err(err).Str("method", r.Method).Str("route", r.Pattern).
+		Msg("request failed")
+	return errInternal
+}
+
+// storeError maps a store error to its response, logging what is not the
+// client's fault.
+func (s *Server) storeError(r *http.Request, err error, what string) *apiError {
+	if e := fromStore(err, what); e != nil {
+		return e
+	}
+	return s.internal(r, err)
+}

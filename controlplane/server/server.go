@@ -1,0 +1,103 @@
+// Package server assembles the control plane: store, agent hub and API,
+// behind one HTTP listener, and shuts them down in order.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/rs/zerolog"
+
+	"github.com/cofferhq/coffer/controlplane/api"
+	"github.com/cofferhq/coffer/controlplane/hub"
+	"github.com/cofferhq/coffer/controlplane/store"
+)
+
+// Config is the control plane's configuration.
+type Config struct {
+	Listen      string
+	DataDir     string
+	DatabaseURL string
+	PublicURL   string
+	// AdminToken, when set, is the bootstrap admin token instead of one
+	// generated into the data directory.
+	AdminToken string
+	Logger     zerolog.Logger
+}
+
+// shutdownGrace bounds how long a stop waits for requests and sessions.
+const shutdownGrace = 10 * time.Second
+
+// Run serves until ctx ends, then shuts down. ready, when not nil, is called
+// with the bound address once the listener accepts connections.
+func Run(ctx context.Context, cfg Config, ready func(addr net.Addr)) error {
+	log := cfg.Logger
+	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	// One replica owns every session it had; after a restart none are live.
+	if err := st.MarkAllHostsOffline(ctx); err != nil {
+		return err
+	}
+	if err := ensureAdminToken(ctx, st, cfg, log); err != nil {
+		return err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(
+		collectors.ProcessCollectorOpts{}))
+	h := hub.New(hub.Config{Store: st, Logger: log, Registry: reg})
+	a := api.New(api.Config{Store: st, Hub: h, Logger: log, Registry: reg})
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		_ = h.Close(ctx)
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	srv := &http.Server{
+		Handler:           a,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	log.Info().Str("listen", ln.Addr().String()).Str("publicUrl", cfg.PublicURL).
+		Msg("control plane serving")
+	if ready != nil {
+		ready(ln.Addr())
+	}
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err = <-serveErr:
+	case <-ctx.Done():
+	}
+	return shutdown(srv, h, log, err)
+}
+
+// shutdown stops taking requests, ends agent sessions (which the HTTP
+// server does not track once upgraded), and waits a bounded time for both.
+func shutdown(srv *http.Server, h *hub.Hub, log zerolog.Logger, serveErr error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	log.Info().Msg("control plane stopping")
+
+	httpErr := srv.Shutdown(ctx)
+	hubErr := h.Close(ctx)
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return fmt.Errorf("serve http: %w", serveErr)
+	}
+	if err := errors.Join(httpErr, hubErr); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	log.Info().Msg("control plane stopped")
+	return nil
+}
