@@ -59,7 +59,10 @@ func readFrameBody(r io.Reader) ([]byte, error) {
 	}
 	body := make([]byte, n)
 	if _, err := io.ReadFull(r, body); err != nil {
-		return nil, fmt.Errorf("read frame body: %w", io.ErrUnexpectedEOF)
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF // the frame had started
+		}
+		return nil, fmt.Errorf("read frame body: %w", err)
 	}
 	return body, nil
 }

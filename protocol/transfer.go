@@ -60,7 +60,8 @@ type PresignedGet struct {
 	Headers   map[string]string `json:"headers,omitempty"`
 	ExpiresAt time.Time         `json:"expiresAt"`
 	// Size is the object's size in bytes as the control plane recorded
-	// it; the agent treats a shorter or longer body as an error.
+	// it; the agent treats a shorter or longer body as an error. Zero
+	// means unknown and is not checked.
 	Size int64 `json:"size"`
 }
 

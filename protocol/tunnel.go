@@ -114,7 +114,12 @@ func Call(ctx context.Context, conn Conn, h Header, req, resp any,
 	s := NewStream(raw)
 	defer s.Close()
 
-	stop := context.AfterFunc(ctx, func() { _ = s.Close() })
+	// Closing a yamux stream only ends our writes; a read would go on
+	// waiting for the peer, so the deadline is what wakes it.
+	stop := context.AfterFunc(ctx, func() {
+		_ = raw.SetReadDeadline(time.Now())
+		_ = s.Close()
+	})
 	defer stop()
 
 	if err := s.WriteHeader(h); err != nil {

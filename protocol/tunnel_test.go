@@ -157,7 +157,9 @@ func serveOps(t *testing.T) handler {
 		default:
 			err = s.Fail("unknown_op", fmt.Sprintf("no operation %q", h.Op))
 		}
-		if err != nil {
+		// A reply can reach the client, which then closes the session, before
+		// yamux reports the write done; it then reports the shutdown instead.
+		if err != nil && !errors.Is(err, yamux.ErrSessionShutdown) {
 			t.Errorf("server %s: got %v, want nil", h.Op, err)
 		}
 	}

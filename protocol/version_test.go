@@ -9,6 +9,7 @@ import (
 
 func TestVersionCompatible(t *testing.T) {
 	cur := protocol.Current
+	mismatch := protocol.ErrVersionMismatch
 	tests := []struct {
 		name    string
 		peer    protocol.Version
@@ -18,9 +19,9 @@ func TestVersionCompatible(t *testing.T) {
 		{"newer minor", protocol.Version{Major: cur.Major, Minor: cur.Minor + 1}, nil},
 		{"much newer minor", protocol.Version{Major: cur.Major, Minor: cur.Minor + 40}, nil},
 		{"older minor", protocol.Version{Major: cur.Major, Minor: cur.Minor - 1}, nil},
-		{"newer major", protocol.Version{Major: cur.Major + 1, Minor: cur.Minor}, protocol.ErrVersionMismatch},
-		{"older major", protocol.Version{Major: cur.Major - 1, Minor: cur.Minor}, protocol.ErrVersionMismatch},
-		{"zero version", protocol.Version{}, protocol.ErrVersionMismatch},
+		{"newer major", protocol.Version{Major: cur.Major + 1, Minor: cur.Minor}, mismatch},
+		{"older major", protocol.Version{Major: cur.Major - 1, Minor: cur.Minor}, mismatch},
+		{"zero version", protocol.Version{}, mismatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

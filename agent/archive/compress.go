@@ -56,7 +56,6 @@ func Decompress(r io.Reader) (io.ReadCloser, error) {
 	dec, err := zstd.NewReader(r,
 		zstd.WithDecoderLowmem(true),
 		zstd.WithDecoderMaxWindow(decoderMaxWindow),
-		zstd.WithDecoderMaxMemory(decoderMaxWindow),
 		zstd.WithDecoderConcurrency(2),
 	)
 	if err != nil {

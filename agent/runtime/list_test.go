@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -16,29 +17,17 @@ import (
 
 func TestList(t *testing.T) {
 	f := setup(t)
-	ctx := f.ctx(t)
 	before := time.Now().Add(-time.Second)
-
-	data, cache, logs := t.TempDir(), t.TempDir(), t.TempDir()
-	hosts := filepath.Join(t.TempDir(), "hosts")
-	if err := os.WriteFile(hosts, []byte("127.0.0.1 localhost\n"), 0o644); err != nil {
-		t.Fatalf("write hosts file: %v", err)
-	}
 	labels := map[string]string{
 		"nerdctl/name":       "web",
 		"coffer.project":     "shop",
 		runtime.ExcludeLabel: "/cache",
 	}
-	mounts := []specs.Mount{
-		{Type: "bind", Source: data, Destination: "/data", Options: []string{"rbind", "rw"}},
-		{Type: "bind", Source: cache, Destination: "/cache", Options: []string{"rbind"}},
-		{Type: "none", Source: logs, Destination: "/logs", Options: []string{"rbind", "ro"}},
-		{Type: "bind", Source: hosts, Destination: "/etc/hosts", Options: []string{"bind", "ro"}},
-	}
+	mounts, volumes := webMounts(t)
 	f.run(t, f.newContainer(t, "list-web", labels, mounts, "sleep", "3600"))
 	f.newContainer(t, "list-idle", nil, nil, "sleep", "3600")
 
-	list, err := f.rt.List(ctx)
+	list, err := f.rt.List(f.ctx(t))
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
@@ -55,25 +44,42 @@ func TestList(t *testing.T) {
 
 	web := got["list-web"]
 	checkContainer(t, web, "web", protocol.StateRunning, labels, before)
-	for _, m := range []protocol.Mount{
-		{Source: data, Destination: "/data", Type: "bind"},
-		{Source: logs, Destination: "/logs", Type: "bind"},
-		{Source: hosts, Destination: "/etc/hosts", Type: "bind"},
-		{Source: "proc", Destination: "/proc", Type: "proc"},
-	} {
-		if !containsMount(web.Mounts, m) {
+	for _, m := range append(volumes, protocol.Mount{Source: "proc", Destination: "/proc",
+		Type: "proc"}) {
+		if !slices.Contains(web.Mounts, m) {
 			t.Errorf("mounts of web lack %+v: got %+v", m, web.Mounts)
 		}
 	}
-	wantVolumes := []protocol.Mount{
-		{Source: data, Destination: "/data", Type: "bind"},
-		{Source: logs, Destination: "/logs", Type: "bind"},
-	}
-	if vols := runtime.Volumes(web); !reflect.DeepEqual(vols, wantVolumes) {
-		t.Errorf("Volumes(web) = %+v, want %+v", vols, wantVolumes)
+	if vols := runtime.Volumes(web); !reflect.DeepEqual(vols, volumes[:2]) {
+		t.Errorf("Volumes(web) = %+v, want %+v", vols, volumes[:2])
 	}
 
 	checkContainer(t, got["list-idle"], "list-idle", protocol.StateCreated, nil, before)
+}
+
+// webMounts returns bind mounts for a test container, and what List should
+// report of them: first the two volumes, then an excluded and a system mount.
+func webMounts(t *testing.T) ([]specs.Mount, []protocol.Mount) {
+	t.Helper()
+	data, logs, cache := t.TempDir(), t.TempDir(), t.TempDir()
+	hosts := filepath.Join(t.TempDir(), "hosts")
+	if err := os.WriteFile(hosts, []byte("127.0.0.1 localhost\n"), 0o644); err != nil {
+		t.Fatalf("write hosts file: %v", err)
+	}
+	mounts := []specs.Mount{
+		{Type: "bind", Source: data, Destination: "/data", Options: []string{"rbind", "rw"}},
+		// nerdctl's way of writing a bind mount.
+		{Type: "none", Source: logs, Destination: "/logs", Options: []string{"rbind", "ro"}},
+		{Type: "bind", Source: cache, Destination: "/cache", Options: []string{"rbind"}},
+		{Type: "bind", Source: hosts, Destination: "/etc/hosts", Options: []string{"bind", "ro"}},
+	}
+	want := []protocol.Mount{
+		{Source: data, Destination: "/data", Type: "bind"},
+		{Source: logs, Destination: "/logs", Type: "bind"},
+		{Source: cache, Destination: "/cache", Type: "bind"},
+		{Source: hosts, Destination: "/etc/hosts", Type: "bind"},
+	}
+	return mounts, want
 }
 
 func checkContainer(t *testing.T, c protocol.Container, name string,
@@ -94,15 +100,6 @@ func checkContainer(t *testing.T, c protocol.Container, name string,
 	if c.CreatedAt.Before(after) || c.CreatedAt.After(time.Now()) {
 		t.Errorf("%s: createdAt = %v, want between %v and now", c.ID, c.CreatedAt, after)
 	}
-}
-
-func containsMount(mounts []protocol.Mount, want protocol.Mount) bool {
-	for _, m := range mounts {
-		if m == want {
-			return true
-		}
-	}
-	return false
 }
 
 func TestInspectMissing(t *testing.T) {

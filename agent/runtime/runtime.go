@@ -116,11 +116,6 @@ func (r *Runtime) Version(ctx context.Context) (string, error) {
 	return v.Version, nil
 }
 
-// Namespaces returns the watched namespaces.
-func (r *Runtime) Namespaces() []string {
-	return append([]string(nil), r.namespaces...)
-}
-
 // in scopes ctx to one containerd namespace.
 func in(ctx context.Context, namespace string) context.Context {
 	return namespaces.WithNamespace(ctx, namespace)

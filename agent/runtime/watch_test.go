@@ -11,6 +11,7 @@ import (
 
 	"github.com/containerd/containerd"
 
+	"github.com/cofferhq/coffer/agent/runtime"
 	"github.com/cofferhq/coffer/protocol"
 )
 
@@ -49,6 +50,29 @@ func TestWatch(t *testing.T) {
 
 	step(t, "delete container", c.Delete(ctx, containerd.WithSnapshotCleanup))
 	expectDelete(t, reports, key)
+}
+
+// TestWatchEndsWithConnection checks that a broken stream ends Watch with an
+// error rather than leaving the caller waiting.
+func TestWatchEndsWithConnection(t *testing.T) {
+	f := setup(t)
+	cfg := runtime.Config{Socket: socketPath(), Namespaces: []string{f.ns}}
+	rt, err := runtime.Connect(f.ctx(t), cfg)
+	step(t, "connect", err)
+
+	done := make(chan error, 1)
+	go func() { done <- rt.Watch(context.Background(), func(protocol.Inventory) {}) }()
+	rt.Close()
+
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Watch returned nil after its connection closed, want an error")
+		}
+		t.Logf("Watch ended with: %v", err)
+	case <-time.After(eventWait):
+		t.Fatalf("Watch still running %v after its connection closed", eventWait)
+	}
 }
 
 // watch runs Watch until the test ends and returns its reports. It returns

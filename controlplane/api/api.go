@@ -83,6 +83,8 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	private("GET /api/hosts/{id}", s.getHost)
 	private("DELETE /api/hosts/{id}", s.revokeHost)
 	private("GET /api/hosts/{id}/containers", s.listHostContainers)
+	private("POST /api/hosts/{id}/ping", s.pingHost)
+	private("POST /api/hosts/ping", s.pingFleet)
 
 	public("/api/", func(http.ResponseWriter, *http.Request) *apiError {
 		return errorf(http.StatusNotFound, "not_found", "No API endpoint has that path.")

@@ -83,6 +83,9 @@ func (l *Local) PresignGet(context.Context, string, time.Duration) (protocol.Pre
 // through a symbolic link.
 func (l *Local) openRoot() (*os.Root, error) {
 	root, err := os.OpenRoot(l.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, newError(ErrBucketNotFound, err.Error())
+	}
 	if err != nil {
 		return nil, classifyFile(err)
 	}

@@ -26,6 +26,8 @@ var s3Codes = map[string]error{
 	"RequestTimeTooSkewed":  ErrAccessDenied,
 	"SignatureDoesNotMatch": ErrAccessDenied,
 	"Unauthorized":          ErrAccessDenied,
+	// versitygw answers an unknown access key with this code and a 404.
+	"XAdminUserNotFound": ErrAccessDenied,
 
 	"NoSuchBucket": ErrBucketNotFound,
 

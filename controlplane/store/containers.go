@@ -25,7 +25,9 @@ const batchSize = 200
 // ReplaceContainers makes cs the complete inventory of a host: containers
 // it does not list are deleted, the others inserted or updated in place so
 // that their ids stay stable.
-func (s *Store) ReplaceContainers(ctx context.Context, hostID string, cs []protocol.Container) error {
+func (s *Store) ReplaceContainers(
+	ctx context.Context, hostID string, cs []protocol.Container,
+) error {
 	cs, err := uniqueContainers(cs)
 	if err != nil {
 		return fmt.Errorf("replace containers of host %s: %w", hostID, err)
@@ -95,7 +97,9 @@ func (s *Store) ListHostContainers(ctx context.Context, hostID string) ([]*ent.C
 
 // ListProjectContainers returns the containers whose project label names p,
 // by name or by id, on hosts that are not revoked.
-func (s *Store) ListProjectContainers(ctx context.Context, p *ent.Project) ([]*ent.Container, error) {
+func (s *Store) ListProjectContainers(
+	ctx context.Context, p *ent.Project,
+) ([]*ent.Container, error) {
 	if p == nil {
 		return nil, fmt.Errorf("list project containers: %w", invalid("no project given"))
 	}
@@ -130,7 +134,9 @@ func requireLiveHost(ctx context.Context, tx *ent.Tx, hostID string) error {
 }
 
 // deleteUnlisted deletes the host's containers that keep does not list.
-func deleteUnlisted(ctx context.Context, tx *ent.Tx, hostID string, keep []protocol.Container) error {
+func deleteUnlisted(
+	ctx context.Context, tx *ent.Tx, hostID string, keep []protocol.Container,
+) error {
 	listed := make(map[containerKey]bool, len(keep))
 	for _, c := range keep {
 		listed[containerKey{c.Namespace, c.ID}] = true
@@ -180,7 +186,9 @@ func deleteByKeys(ctx context.Context, tx *ent.Tx, hostID string, keys []contain
 
 // upsertContainers inserts cs, updating the rows that already exist. cs must
 // hold each key once: one statement cannot update a row twice.
-func upsertContainers(ctx context.Context, tx *ent.Tx, hostID string, cs []protocol.Container) error {
+func upsertContainers(
+	ctx context.Context, tx *ent.Tx, hostID string, cs []protocol.Container,
+) error {
 	for batch := range slices.Chunk(cs, batchSize) {
 		creates := make([]*ent.ContainerCreate, len(batch))
 		for i, c := range batch {

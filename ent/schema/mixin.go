@@ -17,9 +17,10 @@ func NewID() string {
 }
 
 // now is the default for timestamps. UTC keeps values comparable as text in
-// SQLite, where times are stored as strings.
+// SQLite, where times are stored as strings; microseconds are what
+// PostgreSQL keeps, so a row reads back as it was written.
 func now() time.Time {
-	return time.Now().UTC()
+	return time.Now().UTC().Truncate(time.Microsecond)
 }
 
 // idMixin gives an entity a string id generated as a ULID.

@@ -1,0 +1,127 @@
+package transfer_test
+
+import (
+	"crypto/sha256"
+	"io"
+	"runtime"
+	"testing"
+
+	"github.com/cofferhq/coffer/agent/transfer"
+	"github.com/cofferhq/coffer/protocol"
+)
+
+const mib = 1 << 20
+
+// TestS3SinkAgainstRealServer streams about 40 MiB through 5 MiB parts to
+// the S3 test server and reads it back through a presigned GET.
+func TestS3SinkAgainstRealServer(t *testing.T) {
+	bucket := newTestBucket(t)
+	ctx := testContext(t)
+	up := bucket.startUpload(ctx, "shop/b1/vol.tar.zst")
+
+	initial, err := up.nextURLs(ctx, 1, 2)
+	if err != nil {
+		t.Fatalf("presign first parts: %v", err)
+	}
+	sink, err := transfer.NewS3Sink(ctx, transfer.S3SinkOptions{
+		Plan:     protocol.UploadPlan{PartSize: 5 * mib, MaxParts: 10000},
+		URLs:     initial,
+		NextURLs: up.nextURLs,
+		URLBatch: 3,
+	})
+	if err != nil {
+		t.Fatalf("NewS3Sink: %v", err)
+	}
+
+	data := randomData(t, 40*mib+12345)
+	writeInChunks(t, sink, data, 300_000)
+	if err := sink.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	receipts := sink.Receipts()
+	if len(receipts) != 9 {
+		t.Fatalf("got %d receipts, want 9", len(receipts))
+	}
+	up.complete(ctx, receipts)
+
+	if size, ok := up.size(ctx); !ok || size != int64(len(data)) {
+		t.Fatalf("stored object has %d bytes (exists %v), want %d", size, ok, len(data))
+	}
+
+	body, err := transfer.Download(ctx, up.presignGet(ctx, int64(len(data))))
+	if err != nil {
+		t.Fatalf("Download: %v", err)
+	}
+	defer body.Close()
+	hash := sha256.New()
+	if _, err := io.Copy(hash, body); err != nil {
+		t.Fatalf("read download: %v", err)
+	}
+	if got, want := hash.Sum(nil), sha256.Sum256(data); string(got) != string(want[:]) {
+		t.Fatalf("downloaded sha256 %x, want %x", got, want)
+	}
+}
+
+// TestS3SinkAbortAgainstRealServer checks that an aborted upload leaves no
+// object: the sink stops, the control plane aborts.
+func TestS3SinkAbortAgainstRealServer(t *testing.T) {
+	bucket := newTestBucket(t)
+	ctx := testContext(t)
+	up := bucket.startUpload(ctx, "shop/b2/db.sql.zst")
+
+	sink, err := transfer.NewS3Sink(ctx, transfer.S3SinkOptions{
+		Plan:     protocol.UploadPlan{PartSize: 5 * mib, MaxParts: 10000},
+		NextURLs: up.nextURLs,
+	})
+	if err != nil {
+		t.Fatalf("NewS3Sink: %v", err)
+	}
+	writeInChunks(t, sink, randomData(t, 12*mib), 1*mib)
+	if err := sink.Abort(); err != nil {
+		t.Fatalf("Abort: %v", err)
+	}
+	up.abort(ctx)
+
+	if size, ok := up.size(ctx); ok {
+		t.Fatalf("object of %d bytes exists after abort", size)
+	}
+}
+
+// TestS3SinkMemoryIsBounded streams far more than the sink may hold and
+// checks that it allocated only its part buffers, not the stream.
+func TestS3SinkMemoryIsBounded(t *testing.T) {
+	bucket := newTestBucket(t)
+	ctx := testContext(t)
+	up := bucket.startUpload(ctx, "shop/b3/big.tar.zst")
+
+	const partSize = 5 * mib
+	sink, err := transfer.NewS3Sink(ctx, transfer.S3SinkOptions{
+		Plan:     protocol.UploadPlan{PartSize: partSize, MaxParts: 10000},
+		NextURLs: up.nextURLs,
+	})
+	if err != nil {
+		t.Fatalf("NewS3Sink: %v", err)
+	}
+
+	chunk := randomData(t, 256<<10)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range 240 { // 60 MiB
+		if _, err := sink.Write(chunk); err != nil {
+			t.Fatalf("Write: %v", err)
+		}
+	}
+	if err := sink.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	runtime.ReadMemStats(&after)
+
+	// The buffers, plus room for the HTTP client's own allocations.
+	const limit = (transfer.DefaultConcurrency+1)*partSize + 8*mib
+	if got := after.TotalAlloc - before.TotalAlloc; got > limit {
+		t.Fatalf("allocated %d MiB for a 60 MiB stream, want at most %d MiB",
+			got/mib, limit/mib)
+	}
+	up.abort(ctx)
+}

@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cofferhq/coffer/controlplane/server"
+)
+
+const defaultListen = "127.0.0.1:8470"
+
+type serveOptions struct {
+	listen      string
+	databaseURL string
+	publicURL   string
+}
+
+func newServeCommand(opts *options) *cobra.Command {
+	so := &serveOptions{}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the control plane",
+		Long: `Runs the control plane: the REST API, the endpoint agents connect to,
+/metrics, /healthz and /readyz, all on one listener, until SIGINT or SIGTERM.
+
+State lives in --data-dir, created (mode 0700) when missing: the embedded
+SQLite database, unless --database-url names a PostgreSQL one, and the
+bootstrap admin token. On first start a random admin token is written to
+<data-dir>/admin.token (mode 0600); set $COFFER_ADMIN_TOKEN to choose it
+instead. Passwords in --database-url are better passed as
+$COFFER_DATABASE_URL, which stays out of ps.`,
+		Example: `  coffer serve
+  coffer serve --listen 0.0.0.0:8470 --public-url https://coffer.example.com
+  COFFER_DATABASE_URL=postgres://coffer:secret@db/coffer coffer serve`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return serve(cmd, opts, so) },
+	}
+
+	f := cmd.Flags()
+	f.StringVar(&so.listen, "listen", env("COFFER_LISTEN", defaultListen),
+		"address to listen on ($COFFER_LISTEN)")
+	// Not defaulted from the environment: --help would print the password.
+	f.StringVar(&so.databaseURL, "database-url", "",
+		"postgres:// URL; empty means SQLite in the data directory ($COFFER_DATABASE_URL)")
+	f.StringVar(&so.publicURL, "public-url", env("COFFER_PUBLIC_URL", ""),
+		"URL agents and clients reach this server at (default http://<listen>) "+
+			"($COFFER_PUBLIC_URL)")
+	return cmd
+}
+
+func serve(cmd *cobra.Command, opts *options, so *serveOptions) error {
+	log, err := newLogger(opts.logLevel, opts.logFormat, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(opts.dataDir, 0o700); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+
+	cfg := server.Config{
+		Listen:      so.listen,
+		DataDir:     opts.dataDir,
+		DatabaseURL: so.databaseURL,
+		PublicURL:   so.publicURL,
+		AdminToken:  os.Getenv("COFFER_ADMIN_TOKEN"),
+		Logger:      log,
+	}
+	if cfg.DatabaseURL == "" {
+		cfg.DatabaseURL = os.Getenv("COFFER_DATABASE_URL")
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + so.listen
+	}
+	return server.Run(cmd.Context(), cfg, nil)
+}
