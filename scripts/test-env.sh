@@ -113,7 +113,7 @@ start_postgres() {
   if ! pg_ready; then
     local ver
     ver=$(pg_cluster_version)
-    pg_ctlcluster "$ver" main start >>"$log_dir/postgresql.log" 2>&1 ||
+    pg_ctlcluster "$ver" main start >>"$log_dir/postgresql.log" 2>&1 9>&- ||
       die "pg_ctlcluster $ver main start failed; see $log_dir/postgresql.log" \
         "and /var/log/postgresql/postgresql-$ver-main.log"
     wait_for 30 pg_ready ||

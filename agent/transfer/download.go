@@ -30,7 +30,8 @@ func Download(ctx context.Context, get protocol.PresignedGet) (io.ReadCloser, er
 // reader asks again from where it stopped, so a long restore survives
 // network trouble. The body must match get.Size, if known, or reading
 // ends in ErrIncomplete.
-func (d Downloader) Download(ctx context.Context, get protocol.PresignedGet) (io.ReadCloser, error) {
+func (d Downloader) Download(ctx context.Context,
+	get protocol.PresignedGet) (io.ReadCloser, error) {
 	if d.Client == nil {
 		d.Client = defaultClient
 	}

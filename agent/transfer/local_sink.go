@@ -22,6 +22,7 @@ type LocalSink struct {
 	tmp  string
 	file *os.File
 	done bool
+	err  error // a failed write, which makes Close fail too
 }
 
 var _ Sink = (*LocalSink)(nil)
@@ -62,9 +63,13 @@ func (s *LocalSink) Write(p []byte) (int, error) {
 	if s.done {
 		return 0, ErrClosed
 	}
+	if s.err != nil {
+		return 0, s.err
+	}
 	n, err := s.file.Write(p)
 	if err != nil {
-		return n, fmt.Errorf("write %s: %w", s.key, err)
+		s.err = fmt.Errorf("write %s: %w", s.key, err)
+		return n, s.err
 	}
 	return n, nil
 }
@@ -86,6 +91,11 @@ func (s *LocalSink) Close() error {
 }
 
 func (s *LocalSink) commit() error {
+	if s.err != nil {
+		_ = s.file.Close()
+		return s.err
+	}
+
 	err := s.file.Sync()
 	if closeErr := s.file.Close(); err == nil {
 		err = closeErr

@@ -78,7 +78,8 @@ func TestLocalSinkRefusesEscapes(t *testing.T) {
 	}
 	target := protocol.LocalTarget{Dir: dir}
 
-	for _, key := range []string{"../x", "/etc/x", "a/../../x", "a//b", "", ".", "a/./b", `a\..\b`} {
+	keys := []string{"../x", "/etc/x", "a/../../x", "a//b", "", ".", "a/./b", `a\..\b`}
+	for _, key := range keys {
 		if _, err := transfer.NewLocalSink(target, key); !errors.Is(err, transfer.ErrInvalidKey) {
 			t.Errorf("NewLocalSink(%q) = %v, want ErrInvalidKey", key, err)
 		}

@@ -23,7 +23,10 @@ const responseHeaderTimeout = 2 * time.Minute
 var defaultClient = newDefaultClient()
 
 func newDefaultClient() *http.Client {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport := &http.Transport{Proxy: http.ProxyFromEnvironment}
+	if standard, ok := http.DefaultTransport.(*http.Transport); ok {
+		transport = standard.Clone()
+	}
 	transport.ResponseHeaderTimeout = responseHeaderTimeout
 	return &http.Client{Transport: transport}
 }

@@ -104,15 +104,22 @@ func (s *S3Sink) upload(n int32, buf []byte) {
 		return
 	}
 	s.urls.done(n)
+	s.record(protocol.PartReceipt{Number: n, ETag: etag, Size: int64(len(buf))})
+}
+
+// record keeps a receipt and reports progress.
+func (s *S3Sink) record(receipt protocol.PartReceipt) {
+	s.progressMu.Lock()
+	defer s.progressMu.Unlock()
 
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.receipts = append(s.receipts, protocol.PartReceipt{
-		Number: n, ETag: etag, Size: int64(len(buf)),
-	})
-	s.uploaded += int64(len(buf))
+	s.receipts = append(s.receipts, receipt)
+	s.uploaded += receipt.Size
+	uploaded := s.uploaded
+	s.mu.Unlock()
+
 	if s.opts.Progress != nil {
-		s.opts.Progress(s.uploaded)
+		s.opts.Progress(uploaded)
 	}
 }
 

@@ -76,6 +76,10 @@ type S3Sink struct {
 	err      error // first failure of any upload
 	receipts []protocol.PartReceipt
 	uploaded int64
+
+	// progressMu keeps Progress calls in order without holding mu, so
+	// that the callback may call the sink.
+	progressMu sync.Mutex
 }
 
 var _ Sink = (*S3Sink)(nil)
@@ -104,7 +108,8 @@ func NewS3Sink(ctx context.Context, opts S3SinkOptions) (*S3Sink, error) {
 func (o S3SinkOptions) withDefaults() (S3SinkOptions, error) {
 	if o.Plan.PartSize <= 0 || o.Plan.PartSize > maxPartSize ||
 		o.Plan.MaxParts <= 0 || o.Plan.MaxParts > maxParts {
-		return o, fmt.Errorf("check upload plan %d×%d: %w", o.Plan.MaxParts, o.Plan.PartSize,
+		return o, fmt.Errorf("check upload plan of %d parts of %d bytes: %w",
+			o.Plan.MaxParts, o.Plan.PartSize,
 			newError(ErrRejected, "out of range"))
 	}
 	if o.Concurrency <= 0 {
@@ -158,9 +163,17 @@ func (s *S3Sink) Close() error {
 	defer s.finish()
 
 	if s.usable() == nil && (len(s.buf) > 0 || s.next == 1) {
-		_ = s.dispatch() // a failure is recorded and reported below
+		if err := s.dispatch(); err != nil {
+			s.fail(err)
+		}
 	}
 	s.wg.Wait()
+
+	// A cancelled context may have stopped a dispatch without any upload
+	// failing; the stream is incomplete all the same.
+	if err := s.ctx.Err(); err != nil {
+		s.fail(err)
+	}
 	return s.failure()
 }
 

@@ -20,7 +20,9 @@ import (
 const testPartSize = 64 << 10
 
 // fastRetry keeps the retry loop's shape while making its waits short.
-var fastRetry = transfer.RetryPolicy{Attempts: 4, MinDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}
+var fastRetry = transfer.RetryPolicy{
+	Attempts: 4, MinDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond,
+}
 
 func newFakeSink(t *testing.T, fake *fakeParts, change func(*transfer.S3SinkOptions)) (
 	*transfer.S3Sink, *signer) {
@@ -94,7 +96,8 @@ func TestS3SinkGivesUpOnPersistentFailure(t *testing.T) {
 	if !errors.Is(err, transfer.ErrUnavailable) || !transfer.IsRetryable(err) {
 		t.Fatalf("error = %v, want retryable ErrUnavailable", err)
 	}
-	if strings.Contains(err.Error(), "topsecret") || strings.Contains(err.Error(), fake.server.URL) {
+	if msg := err.Error(); strings.Contains(msg, "topsecret") ||
+		strings.Contains(msg, fake.server.URL) {
 		t.Fatalf("error %q repeats the presigned URL", err)
 	}
 	if got := fake.requests[2]; got != fastRetry.Attempts {
@@ -191,6 +194,9 @@ func TestS3SinkCancelled(t *testing.T) {
 	_, err = io.Copy(sink, io.LimitReader(rand.Reader, 1<<30))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Write after cancel = %v, want context.Canceled", err)
+	}
+	if err := sink.Close(); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Close after cancel = %v, want context.Canceled", err)
 	}
 	if err := sink.Abort(); err != nil {
 		t.Fatalf("Abort: %v", err)

@@ -21,28 +21,32 @@ type Config struct {
 	Hub      *hub.Hub
 	Logger   zerolog.Logger
 	Registry *prometheus.Registry
+	// PublicURL is the URL agents dial, announced with enrollment tokens.
+	PublicURL string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
 
 // Server is the HTTP face of the control plane.
 type Server struct {
-	store   *store.Store
-	hub     *hub.Hub
-	log     zerolog.Logger
-	now     func() time.Time
-	metrics *httpMetrics
-	handler http.Handler
+	store     *store.Store
+	hub       *hub.Hub
+	log       zerolog.Logger
+	publicURL string
+	now       func() time.Time
+	metrics   *httpMetrics
+	handler   http.Handler
 }
 
 // New builds the API and its routes.
 func New(cfg Config) *Server {
 	s := &Server{
-		store:   cfg.Store,
-		hub:     cfg.Hub,
-		log:     cfg.Logger.With().Str("component", "api").Logger(),
-		now:     cfg.Now,
-		metrics: newHTTPMetrics(cfg.Registry),
+		store:     cfg.Store,
+		hub:       cfg.Hub,
+		log:       cfg.Logger.With().Str("component", "api").Logger(),
+		now:       cfg.Now,
+		publicURL: cfg.PublicURL,
+		metrics:   newHTTPMetrics(cfg.Registry),
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -22,6 +22,7 @@ type enrollmentTokenRequest struct {
 type enrollmentTokenResponse struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expiresAt"`
+	ServerURL string    `json:"serverUrl"`
 }
 
 func (s *Server) createEnrollmentToken(w http.ResponseWriter, r *http.Request) *apiError {
@@ -42,7 +43,9 @@ func (s *Server) createEnrollmentToken(w http.ResponseWriter, r *http.Request) *
 		return s.storeError(r, err, "enrollment token")
 	}
 	s.log.Info().Time("expiresAt", expires).Msg("enrollment token created")
-	writeJSON(w, http.StatusCreated, enrollmentTokenResponse{Token: tok, ExpiresAt: expires})
+	writeJSON(w, http.StatusCreated, enrollmentTokenResponse{
+		Token: tok, ExpiresAt: expires, ServerURL: s.publicURL,
+	})
 	return nil
 }
 

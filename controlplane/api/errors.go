@@ -48,9 +48,20 @@ func fromStore(err error, what string) *apiError {
 	case errors.Is(err, store.ErrConflict):
 		return errorf(http.StatusConflict, "conflict", "A "+what+" with that name already exists.")
 	case errors.Is(err, store.ErrInvalid):
-		return badRequest(sentence(strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": ")))
+		return badRequest(sentence(invalidReason(err)))
 	}
 	return nil
+}
+
+// invalidReason is the part of a store validation error that describes the
+// input, without the Go call chain in front of it.
+func invalidReason(err error) string {
+	msg := err.Error()
+	marker := store.ErrInvalid.Error() + ": "
+	if i := strings.LastIndex(msg, marker); i >= 0 {
+		return msg[i+len(marker):]
+	}
+	return ""
 }
 
 // sentence capitalises msg and ends it with a full stop.

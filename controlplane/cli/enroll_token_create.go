@@ -27,11 +27,12 @@ func newEnrollTokenCreateCommand(opts *options) *cobra.Command {
 that enrolls and starts an agent with it. --ttl is at most 720h (30 days);
 without it the server's default of one hour applies.
 
-The printed command points the agent at --agent-server, or at --server
-when that is not given; when the CLI reaches the control plane through a
-loopback address, pass the URL the host can reach.
+The printed command points the agent at --agent-server, else at the public
+URL the control plane was started with (coffer serve --public-url), else
+at --server.
 
-With -o json it prints the API's answer, {"token": ..., "expiresAt": ...}.`,
+With -o json it prints the API's answer,
+{"token": ..., "expiresAt": ..., "serverUrl": ...}.`,
 		Example: `  coffer enroll-token create
   coffer enroll-token create --ttl 24h --agent-server https://coffer.example.com
   token=$(coffer enroll-token create -o json | jq -r .token)`,
@@ -44,20 +45,26 @@ With -o json it prints the API's answer, {"token": ..., "expiresAt": ...}.`,
 			if opts.jsonOutput() {
 				return printJSON(cmd.OutOrStdout(), tok)
 			}
-			return printEnrollToken(cmd.OutOrStdout(), tok, eo.agentURL(opts), opts.now())
+			return printEnrollToken(cmd.OutOrStdout(), tok, eo.agentURL(opts, tok),
+				opts.now())
 		}),
 	}
 
 	f := cmd.Flags()
 	f.DurationVar(&eo.ttl, "ttl", 0, "how long the token stays usable (default 1h)")
 	f.StringVar(&eo.agentServer, "agent-server", "",
-		"control plane URL for the agent to dial (default: --server)")
+		"control plane URL for the agent to dial (default: the server's public URL)")
 	return cmd
 }
 
-func (eo *enrollTokenOptions) agentURL(opts *options) string {
-	if eo.agentServer != "" {
+// agentURL picks the URL the agent should dial: the flag, else the public
+// URL the control plane announces, else the URL this CLI used.
+func (eo *enrollTokenOptions) agentURL(opts *options, tok *client.EnrollmentToken) string {
+	switch {
+	case eo.agentServer != "":
 		return eo.agentServer
+	case tok.ServerURL != "":
+		return tok.ServerURL
 	}
 	return opts.server
 }

@@ -18,8 +18,8 @@ func TestEnrollTokenJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("got %q, want JSON: %v", out, err)
 	}
-	if len(got) != 2 {
-		t.Errorf("got fields %v, want token and expiresAt only", got)
+	if len(got) != 3 || got["serverUrl"] == "" {
+		t.Errorf("got fields %v, want token, expiresAt and serverUrl", got)
 	}
 	tok, _ := got["token"].(string)
 	if !strings.HasPrefix(tok, "cfe_") {

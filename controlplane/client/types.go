@@ -49,4 +49,6 @@ type Container struct {
 type EnrollmentToken struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expiresAt"`
+	// ServerURL is the control plane's public URL, the one agents dial.
+	ServerURL string `json:"serverUrl"`
 }

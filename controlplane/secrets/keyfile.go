@@ -12,7 +12,8 @@ import (
 )
 
 // EnvMasterKey names the environment variable that may hold the master key,
-// base64-encoded. It takes precedence over the key file.
+// base64-encoded. When set and not empty, it takes precedence over the key
+// file.
 const EnvMasterKey = "COFFER_MASTER_KEY"
 
 // KeyFileName is the key file inside the data directory.
@@ -23,7 +24,7 @@ const KeyFileName = "master.key"
 // loses every secret sealed under it; it belongs in the operator's backups
 // of the control plane itself.
 func LoadKey(dataDir string) (Key, error) {
-	if encoded, ok := os.LookupEnv(EnvMasterKey); ok {
+	if encoded := os.Getenv(EnvMasterKey); encoded != "" {
 		key, err := parseKey(encoded)
 		if err != nil {
 			return Key{}, fmt.Errorf("read %s: %w", EnvMasterKey, err)
@@ -108,6 +109,20 @@ func createKeyFile(path string) error {
 
 	if err := os.Link(tmp.Name(), path); err != nil && !errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("create key file: %w", err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// syncDir makes a new directory entry durable, so the key file survives a
+// crash right after secrets were sealed with it.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync data directory: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync data directory: %w", err)
 	}
 	return nil
 }

@@ -21,12 +21,19 @@ const AdminTokenFile = "admin.token"
 
 var adminScopes = []string{"admin"}
 
+// minAdminTokenLen refuses admin tokens short enough to guess.
+const minAdminTokenLen = 24
+
 // ensureAdminToken makes sure an admin can reach the API on first start:
 // with the token from the environment when one is given, otherwise with a
 // generated one written to the data directory, readable by its owner only.
 func ensureAdminToken(ctx context.Context, st *store.Store, cfg Config,
 	log zerolog.Logger) error {
 	if cfg.AdminToken != "" {
+		if len(cfg.AdminToken) < minAdminTokenLen {
+			return fmt.Errorf("COFFER_ADMIN_TOKEN: want at least %d characters",
+				minAdminTokenLen)
+		}
 		return registerToken(ctx, st, cfg.AdminToken)
 	}
 

@@ -56,13 +56,17 @@ func Run(ctx context.Context, cfg Config, ready func(addr net.Addr)) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(
 		collectors.ProcessCollectorOpts{}))
 	h := hub.New(hub.Config{Store: st, Logger: log, Registry: reg})
-	a := api.New(api.Config{Store: st, Hub: h, Logger: log, Registry: reg})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		_ = h.Close(ctx)
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + ln.Addr().String()
+	}
+	a := api.New(api.Config{Store: st, Hub: h, Logger: log, Registry: reg,
+		PublicURL: cfg.PublicURL})
 	srv := &http.Server{
 		Handler:           a,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -143,7 +143,9 @@ func (l *Local) List(_ context.Context, prefix string) ([]Object, error) {
 		if err != nil {
 			return err
 		}
-		objects = append(objects, Object{Key: key, Size: info.Size(), LastModified: info.ModTime()})
+		objects = append(objects, Object{
+			Key: key, Size: info.Size(), LastModified: info.ModTime(),
+		})
 		return nil
 	})
 	if errors.Is(err, fs.ErrNotExist) {

@@ -37,7 +37,8 @@ func TestS3MultipartRoundTrip(t *testing.T) {
 
 	var receipts []protocol.PartReceipt
 	for i, part := range parts {
-		chunk := data[int64(i)*storage.MinPartSize : min(int64(i+1)*storage.MinPartSize, int64(len(data)))]
+		start := int64(i) * storage.MinPartSize
+		chunk := data[start:min(start+storage.MinPartSize, int64(len(data)))]
 		receipts = append(receipts, protocol.PartReceipt{
 			Number: part.Number, ETag: putPart(t, part, chunk), Size: int64(len(chunk)),
 		})

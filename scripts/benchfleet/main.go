@@ -115,7 +115,12 @@ func bench(ctx context.Context, opts options) (*result, error) {
 	progress("control plane %s at %s", cp.name, cp.url)
 
 	api := newAPIClient(cp.url, cp.adminToken)
-	return runFleet(ctx, opts, cp, api, work)
+	res, err := runFleet(ctx, opts, cp, api, work)
+	if err != nil && cp.proc != nil {
+		// The log is about to be removed with the work dir.
+		progress("control plane log, last lines:\n%s", cp.logTail())
+	}
+	return res, err
 }
 
 // runFleet enrolls, measures, connects, measures again and pings.

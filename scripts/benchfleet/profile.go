@@ -18,7 +18,7 @@ func saveProfiles(ctx context.Context, api *apiClient, cp *controlPlane, dir,
 		return fmt.Errorf("create profile dir: %w", err)
 	}
 	files := map[string]string{
-		prefix + "-heap.pb.gz":     "/debug/pprof/heap?gc=1",
+		prefix + "-heap.pb.gz":    "/debug/pprof/heap?gc=1",
 		prefix + "-memstats.json": "/debug/vars",
 	}
 	if goroutines {
