@@ -16,10 +16,15 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/cofferhq/coffer/ent/apitoken"
+	"github.com/cofferhq/coffer/ent/backup"
+	"github.com/cofferhq/coffer/ent/backupitem"
 	"github.com/cofferhq/coffer/ent/container"
 	"github.com/cofferhq/coffer/ent/enrollmenttoken"
 	"github.com/cofferhq/coffer/ent/host"
 	"github.com/cofferhq/coffer/ent/project"
+	"github.com/cofferhq/coffer/ent/projectpath"
+	"github.com/cofferhq/coffer/ent/restore"
+	"github.com/cofferhq/coffer/ent/storagetarget"
 )
 
 // Client is the client that holds all ent builders.
@@ -29,6 +34,10 @@ type Client struct {
 	Schema *migrate.Schema
 	// APIToken is the client for interacting with the APIToken builders.
 	APIToken *APITokenClient
+	// Backup is the client for interacting with the Backup builders.
+	Backup *BackupClient
+	// BackupItem is the client for interacting with the BackupItem builders.
+	BackupItem *BackupItemClient
 	// Container is the client for interacting with the Container builders.
 	Container *ContainerClient
 	// EnrollmentToken is the client for interacting with the EnrollmentToken builders.
@@ -37,6 +46,12 @@ type Client struct {
 	Host *HostClient
 	// Project is the client for interacting with the Project builders.
 	Project *ProjectClient
+	// ProjectPath is the client for interacting with the ProjectPath builders.
+	ProjectPath *ProjectPathClient
+	// Restore is the client for interacting with the Restore builders.
+	Restore *RestoreClient
+	// StorageTarget is the client for interacting with the StorageTarget builders.
+	StorageTarget *StorageTargetClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -49,10 +64,15 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIToken = NewAPITokenClient(c.config)
+	c.Backup = NewBackupClient(c.config)
+	c.BackupItem = NewBackupItemClient(c.config)
 	c.Container = NewContainerClient(c.config)
 	c.EnrollmentToken = NewEnrollmentTokenClient(c.config)
 	c.Host = NewHostClient(c.config)
 	c.Project = NewProjectClient(c.config)
+	c.ProjectPath = NewProjectPathClient(c.config)
+	c.Restore = NewRestoreClient(c.config)
+	c.StorageTarget = NewStorageTargetClient(c.config)
 }
 
 type (
@@ -146,10 +166,15 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ctx:             ctx,
 		config:          cfg,
 		APIToken:        NewAPITokenClient(cfg),
+		Backup:          NewBackupClient(cfg),
+		BackupItem:      NewBackupItemClient(cfg),
 		Container:       NewContainerClient(cfg),
 		EnrollmentToken: NewEnrollmentTokenClient(cfg),
 		Host:            NewHostClient(cfg),
 		Project:         NewProjectClient(cfg),
+		ProjectPath:     NewProjectPathClient(cfg),
+		Restore:         NewRestoreClient(cfg),
+		StorageTarget:   NewStorageTargetClient(cfg),
 	}, nil
 }
 
@@ -170,10 +195,15 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ctx:             ctx,
 		config:          cfg,
 		APIToken:        NewAPITokenClient(cfg),
+		Backup:          NewBackupClient(cfg),
+		BackupItem:      NewBackupItemClient(cfg),
 		Container:       NewContainerClient(cfg),
 		EnrollmentToken: NewEnrollmentTokenClient(cfg),
 		Host:            NewHostClient(cfg),
 		Project:         NewProjectClient(cfg),
+		ProjectPath:     NewProjectPathClient(cfg),
+		Restore:         NewRestoreClient(cfg),
+		StorageTarget:   NewStorageTargetClient(cfg),
 	}, nil
 }
 
@@ -202,21 +232,23 @@ func (c *Client) Close() error {
 // Use adds the mutation hooks to all the entity clients.
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
-	c.APIToken.Use(hooks...)
-	c.Container.Use(hooks...)
-	c.EnrollmentToken.Use(hooks...)
-	c.Host.Use(hooks...)
-	c.Project.Use(hooks...)
+	for _, n := range []interface{ Use(...Hook) }{
+		c.APIToken, c.Backup, c.BackupItem, c.Container, c.EnrollmentToken, c.Host,
+		c.Project, c.ProjectPath, c.Restore, c.StorageTarget,
+	} {
+		n.Use(hooks...)
+	}
 }
 
 // Intercept adds the query interceptors to all the entity clients.
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
-	c.APIToken.Intercept(interceptors...)
-	c.Container.Intercept(interceptors...)
-	c.EnrollmentToken.Intercept(interceptors...)
-	c.Host.Intercept(interceptors...)
-	c.Project.Intercept(interceptors...)
+	for _, n := range []interface{ Intercept(...Interceptor) }{
+		c.APIToken, c.Backup, c.BackupItem, c.Container, c.EnrollmentToken, c.Host,
+		c.Project, c.ProjectPath, c.Restore, c.StorageTarget,
+	} {
+		n.Intercept(interceptors...)
+	}
 }
 
 // Mutate implements the ent.Mutator interface.
@@ -224,6 +256,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *APITokenMutation:
 		return c.APIToken.mutate(ctx, m)
+	case *BackupMutation:
+		return c.Backup.mutate(ctx, m)
+	case *BackupItemMutation:
+		return c.BackupItem.mutate(ctx, m)
 	case *ContainerMutation:
 		return c.Container.mutate(ctx, m)
 	case *EnrollmentTokenMutation:
@@ -232,6 +268,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Host.mutate(ctx, m)
 	case *ProjectMutation:
 		return c.Project.mutate(ctx, m)
+	case *ProjectPathMutation:
+		return c.ProjectPath.mutate(ctx, m)
+	case *RestoreMutation:
+		return c.Restore.mutate(ctx, m)
+	case *StorageTargetMutation:
+		return c.StorageTarget.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -367,6 +409,320 @@ func (c *APITokenClient) mutate(ctx context.Context, m *APITokenMutation) (Value
 		return (&APITokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown APIToken mutation op: %q", m.Op())
+	}
+}
+
+// BackupClient is a client for the Backup schema.
+type BackupClient struct {
+	config
+}
+
+// NewBackupClient returns a client for the Backup from the given config.
+func NewBackupClient(c config) *BackupClient {
+	return &BackupClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `backup.Hooks(f(g(h())))`.
+func (c *BackupClient) Use(hooks ...Hook) {
+	c.hooks.Backup = append(c.hooks.Backup, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `backup.Intercept(f(g(h())))`.
+func (c *BackupClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Backup = append(c.inters.Backup, interceptors...)
+}
+
+// Create returns a builder for creating a Backup entity.
+func (c *BackupClient) Create() *BackupCreate {
+	mutation := newBackupMutation(c.config, OpCreate)
+	return &BackupCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Backup entities.
+func (c *BackupClient) CreateBulk(builders ...*BackupCreate) *BackupCreateBulk {
+	return &BackupCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *BackupClient) MapCreateBulk(slice any, setFunc func(*BackupCreate, int)) *BackupCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &BackupCreateBulk{err: fmt.Errorf("calling to BackupClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*BackupCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &BackupCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Backup.
+func (c *BackupClient) Update() *BackupUpdate {
+	mutation := newBackupMutation(c.config, OpUpdate)
+	return &BackupUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *BackupClient) UpdateOne(_m *Backup) *BackupUpdateOne {
+	mutation := newBackupMutation(c.config, OpUpdateOne, withBackup(_m))
+	return &BackupUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *BackupClient) UpdateOneID(id string) *BackupUpdateOne {
+	mutation := newBackupMutation(c.config, OpUpdateOne, withBackupID(id))
+	return &BackupUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Backup.
+func (c *BackupClient) Delete() *BackupDelete {
+	mutation := newBackupMutation(c.config, OpDelete)
+	return &BackupDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *BackupClient) DeleteOne(_m *Backup) *BackupDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *BackupClient) DeleteOneID(id string) *BackupDeleteOne {
+	builder := c.Delete().Where(backup.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &BackupDeleteOne{builder}
+}
+
+// Query returns a query builder for Backup.
+func (c *BackupClient) Query() *BackupQuery {
+	return &BackupQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeBackup},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Backup entity by its id.
+func (c *BackupClient) Get(ctx context.Context, id string) (*Backup, error) {
+	return c.Query().Where(backup.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *BackupClient) GetX(ctx context.Context, id string) *Backup {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryItems queries the items edge of a Backup.
+func (c *BackupClient) QueryItems(_m *Backup) *BackupItemQuery {
+	query := (&BackupItemClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(backup.Table, backup.FieldID, id),
+			sqlgraph.To(backupitem.Table, backupitem.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, backup.ItemsTable, backup.ItemsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRestores queries the restores edge of a Backup.
+func (c *BackupClient) QueryRestores(_m *Backup) *RestoreQuery {
+	query := (&RestoreClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(backup.Table, backup.FieldID, id),
+			sqlgraph.To(restore.Table, restore.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, backup.RestoresTable, backup.RestoresColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *BackupClient) Hooks() []Hook {
+	return c.hooks.Backup
+}
+
+// Interceptors returns the client interceptors.
+func (c *BackupClient) Interceptors() []Interceptor {
+	return c.inters.Backup
+}
+
+func (c *BackupClient) mutate(ctx context.Context, m *BackupMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&BackupCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&BackupUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&BackupUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&BackupDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Backup mutation op: %q", m.Op())
+	}
+}
+
+// BackupItemClient is a client for the BackupItem schema.
+type BackupItemClient struct {
+	config
+}
+
+// NewBackupItemClient returns a client for the BackupItem from the given config.
+func NewBackupItemClient(c config) *BackupItemClient {
+	return &BackupItemClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `backupitem.Hooks(f(g(h())))`.
+func (c *BackupItemClient) Use(hooks ...Hook) {
+	c.hooks.BackupItem = append(c.hooks.BackupItem, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `backupitem.Intercept(f(g(h())))`.
+func (c *BackupItemClient) Intercept(interceptors ...Interceptor) {
+	c.inters.BackupItem = append(c.inters.BackupItem, interceptors...)
+}
+
+// Create returns a builder for creating a BackupItem entity.
+func (c *BackupItemClient) Create() *BackupItemCreate {
+	mutation := newBackupItemMutation(c.config, OpCreate)
+	return &BackupItemCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of BackupItem entities.
+func (c *BackupItemClient) CreateBulk(builders ...*BackupItemCreate) *BackupItemCreateBulk {
+	return &BackupItemCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *BackupItemClient) MapCreateBulk(slice any, setFunc func(*BackupItemCreate, int)) *BackupItemCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &BackupItemCreateBulk{err: fmt.Errorf("calling to BackupItemClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*BackupItemCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &BackupItemCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for BackupItem.
+func (c *BackupItemClient) Update() *BackupItemUpdate {
+	mutation := newBackupItemMutation(c.config, OpUpdate)
+	return &BackupItemUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *BackupItemClient) UpdateOne(_m *BackupItem) *BackupItemUpdateOne {
+	mutation := newBackupItemMutation(c.config, OpUpdateOne, withBackupItem(_m))
+	return &BackupItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *BackupItemClient) UpdateOneID(id string) *BackupItemUpdateOne {
+	mutation := newBackupItemMutation(c.config, OpUpdateOne, withBackupItemID(id))
+	return &BackupItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for BackupItem.
+func (c *BackupItemClient) Delete() *BackupItemDelete {
+	mutation := newBackupItemMutation(c.config, OpDelete)
+	return &BackupItemDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *BackupItemClient) DeleteOne(_m *BackupItem) *BackupItemDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *BackupItemClient) DeleteOneID(id string) *BackupItemDeleteOne {
+	builder := c.Delete().Where(backupitem.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &BackupItemDeleteOne{builder}
+}
+
+// Query returns a query builder for BackupItem.
+func (c *BackupItemClient) Query() *BackupItemQuery {
+	return &BackupItemQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeBackupItem},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a BackupItem entity by its id.
+func (c *BackupItemClient) Get(ctx context.Context, id string) (*BackupItem, error) {
+	return c.Query().Where(backupitem.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *BackupItemClient) GetX(ctx context.Context, id string) *BackupItem {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBackup queries the backup edge of a BackupItem.
+func (c *BackupItemClient) QueryBackup(_m *BackupItem) *BackupQuery {
+	query := (&BackupClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(backupitem.Table, backupitem.FieldID, id),
+			sqlgraph.To(backup.Table, backup.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, backupitem.BackupTable, backupitem.BackupColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *BackupItemClient) Hooks() []Hook {
+	return c.hooks.BackupItem
+}
+
+// Interceptors returns the client interceptors.
+func (c *BackupItemClient) Interceptors() []Interceptor {
+	return c.inters.BackupItem
+}
+
+func (c *BackupItemClient) mutate(ctx context.Context, m *BackupItemMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&BackupItemCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&BackupItemUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&BackupItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&BackupItemDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown BackupItem mutation op: %q", m.Op())
 	}
 }
 
@@ -909,6 +1265,38 @@ func (c *ProjectClient) GetX(ctx context.Context, id string) *Project {
 	return obj
 }
 
+// QueryDefaultTarget queries the default_target edge of a Project.
+func (c *ProjectClient) QueryDefaultTarget(_m *Project) *StorageTargetQuery {
+	query := (&StorageTargetClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(project.Table, project.FieldID, id),
+			sqlgraph.To(storagetarget.Table, storagetarget.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, project.DefaultTargetTable, project.DefaultTargetColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPaths queries the paths edge of a Project.
+func (c *ProjectClient) QueryPaths(_m *Project) *ProjectPathQuery {
+	query := (&ProjectPathClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(project.Table, project.FieldID, id),
+			sqlgraph.To(projectpath.Table, projectpath.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, project.PathsTable, project.PathsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ProjectClient) Hooks() []Hook {
 	return c.hooks.Project
@@ -934,12 +1322,461 @@ func (c *ProjectClient) mutate(ctx context.Context, m *ProjectMutation) (Value, 
 	}
 }
 
+// ProjectPathClient is a client for the ProjectPath schema.
+type ProjectPathClient struct {
+	config
+}
+
+// NewProjectPathClient returns a client for the ProjectPath from the given config.
+func NewProjectPathClient(c config) *ProjectPathClient {
+	return &ProjectPathClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `projectpath.Hooks(f(g(h())))`.
+func (c *ProjectPathClient) Use(hooks ...Hook) {
+	c.hooks.ProjectPath = append(c.hooks.ProjectPath, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `projectpath.Intercept(f(g(h())))`.
+func (c *ProjectPathClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ProjectPath = append(c.inters.ProjectPath, interceptors...)
+}
+
+// Create returns a builder for creating a ProjectPath entity.
+func (c *ProjectPathClient) Create() *ProjectPathCreate {
+	mutation := newProjectPathMutation(c.config, OpCreate)
+	return &ProjectPathCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ProjectPath entities.
+func (c *ProjectPathClient) CreateBulk(builders ...*ProjectPathCreate) *ProjectPathCreateBulk {
+	return &ProjectPathCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ProjectPathClient) MapCreateBulk(slice any, setFunc func(*ProjectPathCreate, int)) *ProjectPathCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ProjectPathCreateBulk{err: fmt.Errorf("calling to ProjectPathClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ProjectPathCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ProjectPathCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ProjectPath.
+func (c *ProjectPathClient) Update() *ProjectPathUpdate {
+	mutation := newProjectPathMutation(c.config, OpUpdate)
+	return &ProjectPathUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ProjectPathClient) UpdateOne(_m *ProjectPath) *ProjectPathUpdateOne {
+	mutation := newProjectPathMutation(c.config, OpUpdateOne, withProjectPath(_m))
+	return &ProjectPathUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ProjectPathClient) UpdateOneID(id string) *ProjectPathUpdateOne {
+	mutation := newProjectPathMutation(c.config, OpUpdateOne, withProjectPathID(id))
+	return &ProjectPathUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ProjectPath.
+func (c *ProjectPathClient) Delete() *ProjectPathDelete {
+	mutation := newProjectPathMutation(c.config, OpDelete)
+	return &ProjectPathDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ProjectPathClient) DeleteOne(_m *ProjectPath) *ProjectPathDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ProjectPathClient) DeleteOneID(id string) *ProjectPathDeleteOne {
+	builder := c.Delete().Where(projectpath.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ProjectPathDeleteOne{builder}
+}
+
+// Query returns a query builder for ProjectPath.
+func (c *ProjectPathClient) Query() *ProjectPathQuery {
+	return &ProjectPathQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeProjectPath},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ProjectPath entity by its id.
+func (c *ProjectPathClient) Get(ctx context.Context, id string) (*ProjectPath, error) {
+	return c.Query().Where(projectpath.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ProjectPathClient) GetX(ctx context.Context, id string) *ProjectPath {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryProject queries the project edge of a ProjectPath.
+func (c *ProjectPathClient) QueryProject(_m *ProjectPath) *ProjectQuery {
+	query := (&ProjectClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(projectpath.Table, projectpath.FieldID, id),
+			sqlgraph.To(project.Table, project.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, projectpath.ProjectTable, projectpath.ProjectColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ProjectPathClient) Hooks() []Hook {
+	return c.hooks.ProjectPath
+}
+
+// Interceptors returns the client interceptors.
+func (c *ProjectPathClient) Interceptors() []Interceptor {
+	return c.inters.ProjectPath
+}
+
+func (c *ProjectPathClient) mutate(ctx context.Context, m *ProjectPathMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ProjectPathCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ProjectPathUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ProjectPathUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ProjectPathDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ProjectPath mutation op: %q", m.Op())
+	}
+}
+
+// RestoreClient is a client for the Restore schema.
+type RestoreClient struct {
+	config
+}
+
+// NewRestoreClient returns a client for the Restore from the given config.
+func NewRestoreClient(c config) *RestoreClient {
+	return &RestoreClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `restore.Hooks(f(g(h())))`.
+func (c *RestoreClient) Use(hooks ...Hook) {
+	c.hooks.Restore = append(c.hooks.Restore, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `restore.Intercept(f(g(h())))`.
+func (c *RestoreClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Restore = append(c.inters.Restore, interceptors...)
+}
+
+// Create returns a builder for creating a Restore entity.
+func (c *RestoreClient) Create() *RestoreCreate {
+	mutation := newRestoreMutation(c.config, OpCreate)
+	return &RestoreCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Restore entities.
+func (c *RestoreClient) CreateBulk(builders ...*RestoreCreate) *RestoreCreateBulk {
+	return &RestoreCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RestoreClient) MapCreateBulk(slice any, setFunc func(*RestoreCreate, int)) *RestoreCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RestoreCreateBulk{err: fmt.Errorf("calling to RestoreClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RestoreCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RestoreCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Restore.
+func (c *RestoreClient) Update() *RestoreUpdate {
+	mutation := newRestoreMutation(c.config, OpUpdate)
+	return &RestoreUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RestoreClient) UpdateOne(_m *Restore) *RestoreUpdateOne {
+	mutation := newRestoreMutation(c.config, OpUpdateOne, withRestore(_m))
+	return &RestoreUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RestoreClient) UpdateOneID(id string) *RestoreUpdateOne {
+	mutation := newRestoreMutation(c.config, OpUpdateOne, withRestoreID(id))
+	return &RestoreUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Restore.
+func (c *RestoreClient) Delete() *RestoreDelete {
+	mutation := newRestoreMutation(c.config, OpDelete)
+	return &RestoreDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RestoreClient) DeleteOne(_m *Restore) *RestoreDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RestoreClient) DeleteOneID(id string) *RestoreDeleteOne {
+	builder := c.Delete().Where(restore.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RestoreDeleteOne{builder}
+}
+
+// Query returns a query builder for Restore.
+func (c *RestoreClient) Query() *RestoreQuery {
+	return &RestoreQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRestore},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Restore entity by its id.
+func (c *RestoreClient) Get(ctx context.Context, id string) (*Restore, error) {
+	return c.Query().Where(restore.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RestoreClient) GetX(ctx context.Context, id string) *Restore {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryBackup queries the backup edge of a Restore.
+func (c *RestoreClient) QueryBackup(_m *Restore) *BackupQuery {
+	query := (&BackupClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(restore.Table, restore.FieldID, id),
+			sqlgraph.To(backup.Table, backup.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, restore.BackupTable, restore.BackupColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *RestoreClient) Hooks() []Hook {
+	return c.hooks.Restore
+}
+
+// Interceptors returns the client interceptors.
+func (c *RestoreClient) Interceptors() []Interceptor {
+	return c.inters.Restore
+}
+
+func (c *RestoreClient) mutate(ctx context.Context, m *RestoreMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RestoreCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RestoreUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RestoreUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RestoreDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Restore mutation op: %q", m.Op())
+	}
+}
+
+// StorageTargetClient is a client for the StorageTarget schema.
+type StorageTargetClient struct {
+	config
+}
+
+// NewStorageTargetClient returns a client for the StorageTarget from the given config.
+func NewStorageTargetClient(c config) *StorageTargetClient {
+	return &StorageTargetClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `storagetarget.Hooks(f(g(h())))`.
+func (c *StorageTargetClient) Use(hooks ...Hook) {
+	c.hooks.StorageTarget = append(c.hooks.StorageTarget, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `storagetarget.Intercept(f(g(h())))`.
+func (c *StorageTargetClient) Intercept(interceptors ...Interceptor) {
+	c.inters.StorageTarget = append(c.inters.StorageTarget, interceptors...)
+}
+
+// Create returns a builder for creating a StorageTarget entity.
+func (c *StorageTargetClient) Create() *StorageTargetCreate {
+	mutation := newStorageTargetMutation(c.config, OpCreate)
+	return &StorageTargetCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of StorageTarget entities.
+func (c *StorageTargetClient) CreateBulk(builders ...*StorageTargetCreate) *StorageTargetCreateBulk {
+	return &StorageTargetCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *StorageTargetClient) MapCreateBulk(slice any, setFunc func(*StorageTargetCreate, int)) *StorageTargetCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &StorageTargetCreateBulk{err: fmt.Errorf("calling to StorageTargetClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*StorageTargetCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &StorageTargetCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for StorageTarget.
+func (c *StorageTargetClient) Update() *StorageTargetUpdate {
+	mutation := newStorageTargetMutation(c.config, OpUpdate)
+	return &StorageTargetUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *StorageTargetClient) UpdateOne(_m *StorageTarget) *StorageTargetUpdateOne {
+	mutation := newStorageTargetMutation(c.config, OpUpdateOne, withStorageTarget(_m))
+	return &StorageTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *StorageTargetClient) UpdateOneID(id string) *StorageTargetUpdateOne {
+	mutation := newStorageTargetMutation(c.config, OpUpdateOne, withStorageTargetID(id))
+	return &StorageTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for StorageTarget.
+func (c *StorageTargetClient) Delete() *StorageTargetDelete {
+	mutation := newStorageTargetMutation(c.config, OpDelete)
+	return &StorageTargetDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *StorageTargetClient) DeleteOne(_m *StorageTarget) *StorageTargetDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *StorageTargetClient) DeleteOneID(id string) *StorageTargetDeleteOne {
+	builder := c.Delete().Where(storagetarget.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &StorageTargetDeleteOne{builder}
+}
+
+// Query returns a query builder for StorageTarget.
+func (c *StorageTargetClient) Query() *StorageTargetQuery {
+	return &StorageTargetQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeStorageTarget},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a StorageTarget entity by its id.
+func (c *StorageTargetClient) Get(ctx context.Context, id string) (*StorageTarget, error) {
+	return c.Query().Where(storagetarget.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *StorageTargetClient) GetX(ctx context.Context, id string) *StorageTarget {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryDefaultOf queries the default_of edge of a StorageTarget.
+func (c *StorageTargetClient) QueryDefaultOf(_m *StorageTarget) *ProjectQuery {
+	query := (&ProjectClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(storagetarget.Table, storagetarget.FieldID, id),
+			sqlgraph.To(project.Table, project.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, storagetarget.DefaultOfTable, storagetarget.DefaultOfColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *StorageTargetClient) Hooks() []Hook {
+	return c.hooks.StorageTarget
+}
+
+// Interceptors returns the client interceptors.
+func (c *StorageTargetClient) Interceptors() []Interceptor {
+	return c.inters.StorageTarget
+}
+
+func (c *StorageTargetClient) mutate(ctx context.Context, m *StorageTargetMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&StorageTargetCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&StorageTargetUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&StorageTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&StorageTargetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown StorageTarget mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIToken, Container, EnrollmentToken, Host, Project []ent.Hook
+		APIToken, Backup, BackupItem, Container, EnrollmentToken, Host, Project,
+		ProjectPath, Restore, StorageTarget []ent.Hook
 	}
 	inters struct {
-		APIToken, Container, EnrollmentToken, Host, Project []ent.Interceptor
+		APIToken, Backup, BackupItem, Container, EnrollmentToken, Host, Project,
+		ProjectPath, Restore, StorageTarget []ent.Interceptor
 	}
 )

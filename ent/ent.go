@@ -13,10 +13,15 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/cofferhq/coffer/ent/apitoken"
+	"github.com/cofferhq/coffer/ent/backup"
+	"github.com/cofferhq/coffer/ent/backupitem"
 	"github.com/cofferhq/coffer/ent/container"
 	"github.com/cofferhq/coffer/ent/enrollmenttoken"
 	"github.com/cofferhq/coffer/ent/host"
 	"github.com/cofferhq/coffer/ent/project"
+	"github.com/cofferhq/coffer/ent/projectpath"
+	"github.com/cofferhq/coffer/ent/restore"
+	"github.com/cofferhq/coffer/ent/storagetarget"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -78,10 +83,15 @@ func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			apitoken.Table:        apitoken.ValidColumn,
+			backup.Table:          backup.ValidColumn,
+			backupitem.Table:      backupitem.ValidColumn,
 			container.Table:       container.ValidColumn,
 			enrollmenttoken.Table: enrollmenttoken.ValidColumn,
 			host.Table:            host.ValidColumn,
 			project.Table:         project.ValidColumn,
+			projectpath.Table:     projectpath.ValidColumn,
+			restore.Table:         restore.ValidColumn,
+			storagetarget.Table:   storagetarget.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

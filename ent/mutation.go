@@ -12,12 +12,17 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/cofferhq/coffer/ent/apitoken"
+	"github.com/cofferhq/coffer/ent/backup"
+	"github.com/cofferhq/coffer/ent/backupitem"
 	"github.com/cofferhq/coffer/ent/container"
 	"github.com/cofferhq/coffer/ent/enrollmenttoken"
 	"github.com/cofferhq/coffer/ent/host"
 	"github.com/cofferhq/coffer/ent/predicate"
 	"github.com/cofferhq/coffer/ent/project"
+	"github.com/cofferhq/coffer/ent/projectpath"
+	"github.com/cofferhq/coffer/ent/restore"
 	"github.com/cofferhq/coffer/ent/schema"
+	"github.com/cofferhq/coffer/ent/storagetarget"
 )
 
 const (
@@ -30,10 +35,15 @@ const (
 
 	// Node types.
 	TypeAPIToken        = "APIToken"
+	TypeBackup          = "Backup"
+	TypeBackupItem      = "BackupItem"
 	TypeContainer       = "Container"
 	TypeEnrollmentToken = "EnrollmentToken"
 	TypeHost            = "Host"
 	TypeProject         = "Project"
+	TypeProjectPath     = "ProjectPath"
+	TypeRestore         = "Restore"
+	TypeStorageTarget   = "StorageTarget"
 )
 
 // APITokenMutation represents an operation that mutates the APIToken nodes in the graph.
@@ -640,6 +650,2684 @@ func (m *APITokenMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *APITokenMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown APIToken edge %s", name)
+}
+
+// BackupMutation represents an operation that mutates the Backup nodes in the graph.
+type BackupMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *string
+	created_at      *time.Time
+	project_id      *string
+	target_id       *string
+	name            *string
+	status          *backup.Status
+	size            *int64
+	addsize         *int64
+	error           *string
+	_path           *string
+	s3_key          *string
+	lease_until     *time.Time
+	started_at      *time.Time
+	completed_at    *time.Time
+	clearedFields   map[string]struct{}
+	items           map[string]struct{}
+	removeditems    map[string]struct{}
+	cleareditems    bool
+	restores        map[string]struct{}
+	removedrestores map[string]struct{}
+	clearedrestores bool
+	done            bool
+	oldValue        func(context.Context) (*Backup, error)
+	predicates      []predicate.Backup
+}
+
+var _ ent.Mutation = (*BackupMutation)(nil)
+
+// backupOption allows management of the mutation configuration using functional options.
+type backupOption func(*BackupMutation)
+
+// newBackupMutation creates new mutation for the Backup entity.
+func newBackupMutation(c config, op Op, opts ...backupOption) *BackupMutation {
+	m := &BackupMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeBackup,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withBackupID sets the ID field of the mutation.
+func withBackupID(id string) backupOption {
+	return func(m *BackupMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Backup
+		)
+		m.oldValue = func(ctx context.Context) (*Backup, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Backup.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withBackup sets the old Backup of the mutation.
+func withBackup(node *Backup) backupOption {
+	return func(m *BackupMutation) {
+		m.oldValue = func(context.Context) (*Backup, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m BackupMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m BackupMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Backup entities.
+func (m *BackupMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *BackupMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *BackupMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Backup.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *BackupMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *BackupMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Backup entity.
+// If the Backup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *BackupMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetProjectID sets the "project_id" field.
+func (m *BackupMutation) SetProjectID(s string) {
+	m.project_id = &s
+}
+
+// ProjectID returns the value of the "project_id" field in the mutation.
+func (m *BackupMutation) ProjectID() (r string, exists bool) {
+	v := m.project_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProjectID returns the old "project_id" field's value of the Backup entity.
+// If the Backup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupMutation) OldProjectID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProjectID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProjectID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProjectID: %w", err)
+	}
+	return oldValue.ProjectID, nil
+}
+
+// ResetProjectID resets all changes to the "project_id" field.
+func (m *BackupMutation) ResetProjectID() {
+	m.project_id = nil
+}
+
+// SetTargetID sets the "target_id" field.
+func (m *BackupMutation) SetTargetID(s string) {
+	m.target_id = &s
+}
+
+// TargetID returns the value of the "target_id" field in the mutation.
+func (m *BackupMutation) TargetID() (r string, exists bool) {
+	v := m.target_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTargetID returns the old "target_id" field's value of the Backup entity.
+// If the Backup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupMutation) OldTargetID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTargetID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTargetID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTargetID: %w", err)
+	}
+	return oldValue.TargetID, nil
+}
+
+// ResetTargetID resets all changes to the "target_id" field.
+func (m *BackupMutation) ResetTargetID() {
+	m.target_id = nil
+}
+
+// SetName sets the "name" field.
+func (m *BackupMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *BackupMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Backup entity.
+// If the Backup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *BackupMutation) ResetName() {
+	m.name = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *BackupMutation) SetStatus(b backup.Status) {
+	m.status = &b
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *BackupMutation) Status() (r backup.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Backup entity.
+// If the Backup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupMutation) OldStatus(ctx context.Context) (v backup.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *BackupMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetSize sets the "size" field.
+func (m *BackupMutation) SetSize(i int64) {
+	m.size = &i
+	m.addsize = nil
+}
+
+// Size returns the value of the "size" field in the mutation.
+func (m *BackupMutation) Size() (r int64, exists bool) {
+	v := m.size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSize returns the old "size" field's value of the Backup entity.
+// If the Backup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupMutation) OldSize(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSize: %w", err)
+	}
+	return oldValue.Size, nil
+}
+
+// AddSize adds i to the "size" field.
+func (m *BackupMutation) AddSize(i int64) {
+	if m.addsize != nil {
+		*m.addsize += i
+	} else {
+		m.addsize = &i
+	}
+}
+
+// AddedSize returns the value that was added to the "size" field in this mutation.
+func (m *BackupMutation) AddedSize() (r int64, exists bool) {
+	v := m.addsize
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSize resets all changes to the "size" field.
+func (m *BackupMutation) ResetSize() {
+	m.size = nil
+	m.addsize = nil
+}
+
+// SetError sets the "error" field.
+func (m *BackupMutation) SetError(s string) {
+	m.error = &s
+}
+
+// Error returns the value of the "error" field in the mutation.
+func (m *BackupMutation) Error() (r string, exists bool) {
+	v := m.error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldError returns the old "error" field's value of the Backup entity.
+// If the Backup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupMutation) OldError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldError: %w", err)
+	}
+	return oldValue.Error, nil
+}
+
+// ResetError resets all changes to the "error" field.
+func (m *BackupMutation) ResetError() {
+	m.error = nil
+}
+
+// SetPath sets the "path" field.
+func (m *BackupMutation) SetPath(s string) {
+	m._path = &s
+}
+
+// Path returns the value of the "path" field in the mutation.
+func (m *BackupMutation) Path() (r string, exists bool) {
+	v := m._path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPath returns the old "path" field's value of the Backup entity.
+// If the Backup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupMutation) OldPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPath: %w", err)
+	}
+	return oldValue.Path, nil
+}
+
+// ResetPath resets all changes to the "path" field.
+func (m *BackupMutation) ResetPath() {
+	m._path = nil
+}
+
+// SetS3Key sets the "s3_key" field.
+func (m *BackupMutation) SetS3Key(s string) {
+	m.s3_key = &s
+}
+
+// S3Key returns the value of the "s3_key" field in the mutation.
+func (m *BackupMutation) S3Key() (r string, exists bool) {
+	v := m.s3_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldS3Key returns the old "s3_key" field's value of the Backup entity.
+// If the Backup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupMutation) OldS3Key(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldS3Key is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldS3Key requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldS3Key: %w", err)
+	}
+	return oldValue.S3Key, nil
+}
+
+// ResetS3Key resets all changes to the "s3_key" field.
+func (m *BackupMutation) ResetS3Key() {
+	m.s3_key = nil
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (m *BackupMutation) SetLeaseUntil(t time.Time) {
+	m.lease_until = &t
+}
+
+// LeaseUntil returns the value of the "lease_until" field in the mutation.
+func (m *BackupMutation) LeaseUntil() (r time.Time, exists bool) {
+	v := m.lease_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaseUntil returns the old "lease_until" field's value of the Backup entity.
+// If the Backup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupMutation) OldLeaseUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaseUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaseUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaseUntil: %w", err)
+	}
+	return oldValue.LeaseUntil, nil
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (m *BackupMutation) ClearLeaseUntil() {
+	m.lease_until = nil
+	m.clearedFields[backup.FieldLeaseUntil] = struct{}{}
+}
+
+// LeaseUntilCleared returns if the "lease_until" field was cleared in this mutation.
+func (m *BackupMutation) LeaseUntilCleared() bool {
+	_, ok := m.clearedFields[backup.FieldLeaseUntil]
+	return ok
+}
+
+// ResetLeaseUntil resets all changes to the "lease_until" field.
+func (m *BackupMutation) ResetLeaseUntil() {
+	m.lease_until = nil
+	delete(m.clearedFields, backup.FieldLeaseUntil)
+}
+
+// SetStartedAt sets the "started_at" field.
+func (m *BackupMutation) SetStartedAt(t time.Time) {
+	m.started_at = &t
+}
+
+// StartedAt returns the value of the "started_at" field in the mutation.
+func (m *BackupMutation) StartedAt() (r time.Time, exists bool) {
+	v := m.started_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartedAt returns the old "started_at" field's value of the Backup entity.
+// If the Backup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupMutation) OldStartedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartedAt: %w", err)
+	}
+	return oldValue.StartedAt, nil
+}
+
+// ClearStartedAt clears the value of the "started_at" field.
+func (m *BackupMutation) ClearStartedAt() {
+	m.started_at = nil
+	m.clearedFields[backup.FieldStartedAt] = struct{}{}
+}
+
+// StartedAtCleared returns if the "started_at" field was cleared in this mutation.
+func (m *BackupMutation) StartedAtCleared() bool {
+	_, ok := m.clearedFields[backup.FieldStartedAt]
+	return ok
+}
+
+// ResetStartedAt resets all changes to the "started_at" field.
+func (m *BackupMutation) ResetStartedAt() {
+	m.started_at = nil
+	delete(m.clearedFields, backup.FieldStartedAt)
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (m *BackupMutation) SetCompletedAt(t time.Time) {
+	m.completed_at = &t
+}
+
+// CompletedAt returns the value of the "completed_at" field in the mutation.
+func (m *BackupMutation) CompletedAt() (r time.Time, exists bool) {
+	v := m.completed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompletedAt returns the old "completed_at" field's value of the Backup entity.
+// If the Backup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupMutation) OldCompletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompletedAt: %w", err)
+	}
+	return oldValue.CompletedAt, nil
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (m *BackupMutation) ClearCompletedAt() {
+	m.completed_at = nil
+	m.clearedFields[backup.FieldCompletedAt] = struct{}{}
+}
+
+// CompletedAtCleared returns if the "completed_at" field was cleared in this mutation.
+func (m *BackupMutation) CompletedAtCleared() bool {
+	_, ok := m.clearedFields[backup.FieldCompletedAt]
+	return ok
+}
+
+// ResetCompletedAt resets all changes to the "completed_at" field.
+func (m *BackupMutation) ResetCompletedAt() {
+	m.completed_at = nil
+	delete(m.clearedFields, backup.FieldCompletedAt)
+}
+
+// AddItemIDs adds the "items" edge to the BackupItem entity by ids.
+func (m *BackupMutation) AddItemIDs(ids ...string) {
+	if m.items == nil {
+		m.items = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.items[ids[i]] = struct{}{}
+	}
+}
+
+// ClearItems clears the "items" edge to the BackupItem entity.
+func (m *BackupMutation) ClearItems() {
+	m.cleareditems = true
+}
+
+// ItemsCleared reports if the "items" edge to the BackupItem entity was cleared.
+func (m *BackupMutation) ItemsCleared() bool {
+	return m.cleareditems
+}
+
+// RemoveItemIDs removes the "items" edge to the BackupItem entity by IDs.
+func (m *BackupMutation) RemoveItemIDs(ids ...string) {
+	if m.removeditems == nil {
+		m.removeditems = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.items, ids[i])
+		m.removeditems[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedItems returns the removed IDs of the "items" edge to the BackupItem entity.
+func (m *BackupMutation) RemovedItemsIDs() (ids []string) {
+	for id := range m.removeditems {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ItemsIDs returns the "items" edge IDs in the mutation.
+func (m *BackupMutation) ItemsIDs() (ids []string) {
+	for id := range m.items {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetItems resets all changes to the "items" edge.
+func (m *BackupMutation) ResetItems() {
+	m.items = nil
+	m.cleareditems = false
+	m.removeditems = nil
+}
+
+// AddRestoreIDs adds the "restores" edge to the Restore entity by ids.
+func (m *BackupMutation) AddRestoreIDs(ids ...string) {
+	if m.restores == nil {
+		m.restores = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.restores[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRestores clears the "restores" edge to the Restore entity.
+func (m *BackupMutation) ClearRestores() {
+	m.clearedrestores = true
+}
+
+// RestoresCleared reports if the "restores" edge to the Restore entity was cleared.
+func (m *BackupMutation) RestoresCleared() bool {
+	return m.clearedrestores
+}
+
+// RemoveRestoreIDs removes the "restores" edge to the Restore entity by IDs.
+func (m *BackupMutation) RemoveRestoreIDs(ids ...string) {
+	if m.removedrestores == nil {
+		m.removedrestores = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.restores, ids[i])
+		m.removedrestores[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRestores returns the removed IDs of the "restores" edge to the Restore entity.
+func (m *BackupMutation) RemovedRestoresIDs() (ids []string) {
+	for id := range m.removedrestores {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RestoresIDs returns the "restores" edge IDs in the mutation.
+func (m *BackupMutation) RestoresIDs() (ids []string) {
+	for id := range m.restores {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRestores resets all changes to the "restores" edge.
+func (m *BackupMutation) ResetRestores() {
+	m.restores = nil
+	m.clearedrestores = false
+	m.removedrestores = nil
+}
+
+// Where appends a list predicates to the BackupMutation builder.
+func (m *BackupMutation) Where(ps ...predicate.Backup) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the BackupMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *BackupMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Backup, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *BackupMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *BackupMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Backup).
+func (m *BackupMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *BackupMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, backup.FieldCreatedAt)
+	}
+	if m.project_id != nil {
+		fields = append(fields, backup.FieldProjectID)
+	}
+	if m.target_id != nil {
+		fields = append(fields, backup.FieldTargetID)
+	}
+	if m.name != nil {
+		fields = append(fields, backup.FieldName)
+	}
+	if m.status != nil {
+		fields = append(fields, backup.FieldStatus)
+	}
+	if m.size != nil {
+		fields = append(fields, backup.FieldSize)
+	}
+	if m.error != nil {
+		fields = append(fields, backup.FieldError)
+	}
+	if m._path != nil {
+		fields = append(fields, backup.FieldPath)
+	}
+	if m.s3_key != nil {
+		fields = append(fields, backup.FieldS3Key)
+	}
+	if m.lease_until != nil {
+		fields = append(fields, backup.FieldLeaseUntil)
+	}
+	if m.started_at != nil {
+		fields = append(fields, backup.FieldStartedAt)
+	}
+	if m.completed_at != nil {
+		fields = append(fields, backup.FieldCompletedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *BackupMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case backup.FieldCreatedAt:
+		return m.CreatedAt()
+	case backup.FieldProjectID:
+		return m.ProjectID()
+	case backup.FieldTargetID:
+		return m.TargetID()
+	case backup.FieldName:
+		return m.Name()
+	case backup.FieldStatus:
+		return m.Status()
+	case backup.FieldSize:
+		return m.Size()
+	case backup.FieldError:
+		return m.Error()
+	case backup.FieldPath:
+		return m.Path()
+	case backup.FieldS3Key:
+		return m.S3Key()
+	case backup.FieldLeaseUntil:
+		return m.LeaseUntil()
+	case backup.FieldStartedAt:
+		return m.StartedAt()
+	case backup.FieldCompletedAt:
+		return m.CompletedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *BackupMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case backup.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case backup.FieldProjectID:
+		return m.OldProjectID(ctx)
+	case backup.FieldTargetID:
+		return m.OldTargetID(ctx)
+	case backup.FieldName:
+		return m.OldName(ctx)
+	case backup.FieldStatus:
+		return m.OldStatus(ctx)
+	case backup.FieldSize:
+		return m.OldSize(ctx)
+	case backup.FieldError:
+		return m.OldError(ctx)
+	case backup.FieldPath:
+		return m.OldPath(ctx)
+	case backup.FieldS3Key:
+		return m.OldS3Key(ctx)
+	case backup.FieldLeaseUntil:
+		return m.OldLeaseUntil(ctx)
+	case backup.FieldStartedAt:
+		return m.OldStartedAt(ctx)
+	case backup.FieldCompletedAt:
+		return m.OldCompletedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Backup field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BackupMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case backup.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case backup.FieldProjectID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProjectID(v)
+		return nil
+	case backup.FieldTargetID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTargetID(v)
+		return nil
+	case backup.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case backup.FieldStatus:
+		v, ok := value.(backup.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case backup.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSize(v)
+		return nil
+	case backup.FieldError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetError(v)
+		return nil
+	case backup.FieldPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPath(v)
+		return nil
+	case backup.FieldS3Key:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetS3Key(v)
+		return nil
+	case backup.FieldLeaseUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaseUntil(v)
+		return nil
+	case backup.FieldStartedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartedAt(v)
+		return nil
+	case backup.FieldCompletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompletedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Backup field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *BackupMutation) AddedFields() []string {
+	var fields []string
+	if m.addsize != nil {
+		fields = append(fields, backup.FieldSize)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *BackupMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case backup.FieldSize:
+		return m.AddedSize()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BackupMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case backup.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSize(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Backup numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *BackupMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(backup.FieldLeaseUntil) {
+		fields = append(fields, backup.FieldLeaseUntil)
+	}
+	if m.FieldCleared(backup.FieldStartedAt) {
+		fields = append(fields, backup.FieldStartedAt)
+	}
+	if m.FieldCleared(backup.FieldCompletedAt) {
+		fields = append(fields, backup.FieldCompletedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *BackupMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *BackupMutation) ClearField(name string) error {
+	switch name {
+	case backup.FieldLeaseUntil:
+		m.ClearLeaseUntil()
+		return nil
+	case backup.FieldStartedAt:
+		m.ClearStartedAt()
+		return nil
+	case backup.FieldCompletedAt:
+		m.ClearCompletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Backup nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *BackupMutation) ResetField(name string) error {
+	switch name {
+	case backup.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case backup.FieldProjectID:
+		m.ResetProjectID()
+		return nil
+	case backup.FieldTargetID:
+		m.ResetTargetID()
+		return nil
+	case backup.FieldName:
+		m.ResetName()
+		return nil
+	case backup.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case backup.FieldSize:
+		m.ResetSize()
+		return nil
+	case backup.FieldError:
+		m.ResetError()
+		return nil
+	case backup.FieldPath:
+		m.ResetPath()
+		return nil
+	case backup.FieldS3Key:
+		m.ResetS3Key()
+		return nil
+	case backup.FieldLeaseUntil:
+		m.ResetLeaseUntil()
+		return nil
+	case backup.FieldStartedAt:
+		m.ResetStartedAt()
+		return nil
+	case backup.FieldCompletedAt:
+		m.ResetCompletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Backup field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *BackupMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.items != nil {
+		edges = append(edges, backup.EdgeItems)
+	}
+	if m.restores != nil {
+		edges = append(edges, backup.EdgeRestores)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *BackupMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case backup.EdgeItems:
+		ids := make([]ent.Value, 0, len(m.items))
+		for id := range m.items {
+			ids = append(ids, id)
+		}
+		return ids
+	case backup.EdgeRestores:
+		ids := make([]ent.Value, 0, len(m.restores))
+		for id := range m.restores {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *BackupMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removeditems != nil {
+		edges = append(edges, backup.EdgeItems)
+	}
+	if m.removedrestores != nil {
+		edges = append(edges, backup.EdgeRestores)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *BackupMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case backup.EdgeItems:
+		ids := make([]ent.Value, 0, len(m.removeditems))
+		for id := range m.removeditems {
+			ids = append(ids, id)
+		}
+		return ids
+	case backup.EdgeRestores:
+		ids := make([]ent.Value, 0, len(m.removedrestores))
+		for id := range m.removedrestores {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *BackupMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.cleareditems {
+		edges = append(edges, backup.EdgeItems)
+	}
+	if m.clearedrestores {
+		edges = append(edges, backup.EdgeRestores)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *BackupMutation) EdgeCleared(name string) bool {
+	switch name {
+	case backup.EdgeItems:
+		return m.cleareditems
+	case backup.EdgeRestores:
+		return m.clearedrestores
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *BackupMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Backup unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *BackupMutation) ResetEdge(name string) error {
+	switch name {
+	case backup.EdgeItems:
+		m.ResetItems()
+		return nil
+	case backup.EdgeRestores:
+		m.ResetRestores()
+		return nil
+	}
+	return fmt.Errorf("unknown Backup edge %s", name)
+}
+
+// BackupItemMutation represents an operation that mutates the BackupItem nodes in the graph.
+type BackupItemMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *string
+	kind                *backupitem.Kind
+	host_id             *string
+	container_namespace *string
+	container_id        *string
+	container_name      *string
+	source_path         *string
+	object_key          *string
+	upload_id           *string
+	size                *int64
+	addsize             *int64
+	source_bytes        *int64
+	addsource_bytes     *int64
+	files               *int64
+	addfiles            *int64
+	sha256              *string
+	duration_ms         *int64
+	addduration_ms      *int64
+	status              *backupitem.Status
+	error               *string
+	started_at          *time.Time
+	completed_at        *time.Time
+	clearedFields       map[string]struct{}
+	backup              *string
+	clearedbackup       bool
+	done                bool
+	oldValue            func(context.Context) (*BackupItem, error)
+	predicates          []predicate.BackupItem
+}
+
+var _ ent.Mutation = (*BackupItemMutation)(nil)
+
+// backupitemOption allows management of the mutation configuration using functional options.
+type backupitemOption func(*BackupItemMutation)
+
+// newBackupItemMutation creates new mutation for the BackupItem entity.
+func newBackupItemMutation(c config, op Op, opts ...backupitemOption) *BackupItemMutation {
+	m := &BackupItemMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeBackupItem,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withBackupItemID sets the ID field of the mutation.
+func withBackupItemID(id string) backupitemOption {
+	return func(m *BackupItemMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *BackupItem
+		)
+		m.oldValue = func(ctx context.Context) (*BackupItem, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().BackupItem.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withBackupItem sets the old BackupItem of the mutation.
+func withBackupItem(node *BackupItem) backupitemOption {
+	return func(m *BackupItemMutation) {
+		m.oldValue = func(context.Context) (*BackupItem, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m BackupItemMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m BackupItemMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of BackupItem entities.
+func (m *BackupItemMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *BackupItemMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *BackupItemMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().BackupItem.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetBackupID sets the "backup_id" field.
+func (m *BackupItemMutation) SetBackupID(s string) {
+	m.backup = &s
+}
+
+// BackupID returns the value of the "backup_id" field in the mutation.
+func (m *BackupItemMutation) BackupID() (r string, exists bool) {
+	v := m.backup
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBackupID returns the old "backup_id" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldBackupID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBackupID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBackupID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBackupID: %w", err)
+	}
+	return oldValue.BackupID, nil
+}
+
+// ResetBackupID resets all changes to the "backup_id" field.
+func (m *BackupItemMutation) ResetBackupID() {
+	m.backup = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *BackupItemMutation) SetKind(b backupitem.Kind) {
+	m.kind = &b
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *BackupItemMutation) Kind() (r backupitem.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldKind(ctx context.Context) (v backupitem.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *BackupItemMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetHostID sets the "host_id" field.
+func (m *BackupItemMutation) SetHostID(s string) {
+	m.host_id = &s
+}
+
+// HostID returns the value of the "host_id" field in the mutation.
+func (m *BackupItemMutation) HostID() (r string, exists bool) {
+	v := m.host_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHostID returns the old "host_id" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldHostID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHostID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHostID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHostID: %w", err)
+	}
+	return oldValue.HostID, nil
+}
+
+// ResetHostID resets all changes to the "host_id" field.
+func (m *BackupItemMutation) ResetHostID() {
+	m.host_id = nil
+}
+
+// SetContainerNamespace sets the "container_namespace" field.
+func (m *BackupItemMutation) SetContainerNamespace(s string) {
+	m.container_namespace = &s
+}
+
+// ContainerNamespace returns the value of the "container_namespace" field in the mutation.
+func (m *BackupItemMutation) ContainerNamespace() (r string, exists bool) {
+	v := m.container_namespace
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContainerNamespace returns the old "container_namespace" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldContainerNamespace(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContainerNamespace is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContainerNamespace requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContainerNamespace: %w", err)
+	}
+	return oldValue.ContainerNamespace, nil
+}
+
+// ResetContainerNamespace resets all changes to the "container_namespace" field.
+func (m *BackupItemMutation) ResetContainerNamespace() {
+	m.container_namespace = nil
+}
+
+// SetContainerID sets the "container_id" field.
+func (m *BackupItemMutation) SetContainerID(s string) {
+	m.container_id = &s
+}
+
+// ContainerID returns the value of the "container_id" field in the mutation.
+func (m *BackupItemMutation) ContainerID() (r string, exists bool) {
+	v := m.container_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContainerID returns the old "container_id" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldContainerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContainerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContainerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContainerID: %w", err)
+	}
+	return oldValue.ContainerID, nil
+}
+
+// ResetContainerID resets all changes to the "container_id" field.
+func (m *BackupItemMutation) ResetContainerID() {
+	m.container_id = nil
+}
+
+// SetContainerName sets the "container_name" field.
+func (m *BackupItemMutation) SetContainerName(s string) {
+	m.container_name = &s
+}
+
+// ContainerName returns the value of the "container_name" field in the mutation.
+func (m *BackupItemMutation) ContainerName() (r string, exists bool) {
+	v := m.container_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContainerName returns the old "container_name" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldContainerName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContainerName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContainerName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContainerName: %w", err)
+	}
+	return oldValue.ContainerName, nil
+}
+
+// ResetContainerName resets all changes to the "container_name" field.
+func (m *BackupItemMutation) ResetContainerName() {
+	m.container_name = nil
+}
+
+// SetSourcePath sets the "source_path" field.
+func (m *BackupItemMutation) SetSourcePath(s string) {
+	m.source_path = &s
+}
+
+// SourcePath returns the value of the "source_path" field in the mutation.
+func (m *BackupItemMutation) SourcePath() (r string, exists bool) {
+	v := m.source_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourcePath returns the old "source_path" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldSourcePath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourcePath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourcePath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourcePath: %w", err)
+	}
+	return oldValue.SourcePath, nil
+}
+
+// ResetSourcePath resets all changes to the "source_path" field.
+func (m *BackupItemMutation) ResetSourcePath() {
+	m.source_path = nil
+}
+
+// SetObjectKey sets the "object_key" field.
+func (m *BackupItemMutation) SetObjectKey(s string) {
+	m.object_key = &s
+}
+
+// ObjectKey returns the value of the "object_key" field in the mutation.
+func (m *BackupItemMutation) ObjectKey() (r string, exists bool) {
+	v := m.object_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldObjectKey returns the old "object_key" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldObjectKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldObjectKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldObjectKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldObjectKey: %w", err)
+	}
+	return oldValue.ObjectKey, nil
+}
+
+// ResetObjectKey resets all changes to the "object_key" field.
+func (m *BackupItemMutation) ResetObjectKey() {
+	m.object_key = nil
+}
+
+// SetUploadID sets the "upload_id" field.
+func (m *BackupItemMutation) SetUploadID(s string) {
+	m.upload_id = &s
+}
+
+// UploadID returns the value of the "upload_id" field in the mutation.
+func (m *BackupItemMutation) UploadID() (r string, exists bool) {
+	v := m.upload_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUploadID returns the old "upload_id" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldUploadID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUploadID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUploadID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUploadID: %w", err)
+	}
+	return oldValue.UploadID, nil
+}
+
+// ResetUploadID resets all changes to the "upload_id" field.
+func (m *BackupItemMutation) ResetUploadID() {
+	m.upload_id = nil
+}
+
+// SetSize sets the "size" field.
+func (m *BackupItemMutation) SetSize(i int64) {
+	m.size = &i
+	m.addsize = nil
+}
+
+// Size returns the value of the "size" field in the mutation.
+func (m *BackupItemMutation) Size() (r int64, exists bool) {
+	v := m.size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSize returns the old "size" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldSize(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSize: %w", err)
+	}
+	return oldValue.Size, nil
+}
+
+// AddSize adds i to the "size" field.
+func (m *BackupItemMutation) AddSize(i int64) {
+	if m.addsize != nil {
+		*m.addsize += i
+	} else {
+		m.addsize = &i
+	}
+}
+
+// AddedSize returns the value that was added to the "size" field in this mutation.
+func (m *BackupItemMutation) AddedSize() (r int64, exists bool) {
+	v := m.addsize
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSize resets all changes to the "size" field.
+func (m *BackupItemMutation) ResetSize() {
+	m.size = nil
+	m.addsize = nil
+}
+
+// SetSourceBytes sets the "source_bytes" field.
+func (m *BackupItemMutation) SetSourceBytes(i int64) {
+	m.source_bytes = &i
+	m.addsource_bytes = nil
+}
+
+// SourceBytes returns the value of the "source_bytes" field in the mutation.
+func (m *BackupItemMutation) SourceBytes() (r int64, exists bool) {
+	v := m.source_bytes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceBytes returns the old "source_bytes" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldSourceBytes(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceBytes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceBytes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceBytes: %w", err)
+	}
+	return oldValue.SourceBytes, nil
+}
+
+// AddSourceBytes adds i to the "source_bytes" field.
+func (m *BackupItemMutation) AddSourceBytes(i int64) {
+	if m.addsource_bytes != nil {
+		*m.addsource_bytes += i
+	} else {
+		m.addsource_bytes = &i
+	}
+}
+
+// AddedSourceBytes returns the value that was added to the "source_bytes" field in this mutation.
+func (m *BackupItemMutation) AddedSourceBytes() (r int64, exists bool) {
+	v := m.addsource_bytes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSourceBytes resets all changes to the "source_bytes" field.
+func (m *BackupItemMutation) ResetSourceBytes() {
+	m.source_bytes = nil
+	m.addsource_bytes = nil
+}
+
+// SetFiles sets the "files" field.
+func (m *BackupItemMutation) SetFiles(i int64) {
+	m.files = &i
+	m.addfiles = nil
+}
+
+// Files returns the value of the "files" field in the mutation.
+func (m *BackupItemMutation) Files() (r int64, exists bool) {
+	v := m.files
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFiles returns the old "files" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldFiles(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFiles is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFiles requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFiles: %w", err)
+	}
+	return oldValue.Files, nil
+}
+
+// AddFiles adds i to the "files" field.
+func (m *BackupItemMutation) AddFiles(i int64) {
+	if m.addfiles != nil {
+		*m.addfiles += i
+	} else {
+		m.addfiles = &i
+	}
+}
+
+// AddedFiles returns the value that was added to the "files" field in this mutation.
+func (m *BackupItemMutation) AddedFiles() (r int64, exists bool) {
+	v := m.addfiles
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFiles resets all changes to the "files" field.
+func (m *BackupItemMutation) ResetFiles() {
+	m.files = nil
+	m.addfiles = nil
+}
+
+// SetSha256 sets the "sha256" field.
+func (m *BackupItemMutation) SetSha256(s string) {
+	m.sha256 = &s
+}
+
+// Sha256 returns the value of the "sha256" field in the mutation.
+func (m *BackupItemMutation) Sha256() (r string, exists bool) {
+	v := m.sha256
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSha256 returns the old "sha256" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldSha256(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSha256 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSha256 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSha256: %w", err)
+	}
+	return oldValue.Sha256, nil
+}
+
+// ResetSha256 resets all changes to the "sha256" field.
+func (m *BackupItemMutation) ResetSha256() {
+	m.sha256 = nil
+}
+
+// SetDurationMs sets the "duration_ms" field.
+func (m *BackupItemMutation) SetDurationMs(i int64) {
+	m.duration_ms = &i
+	m.addduration_ms = nil
+}
+
+// DurationMs returns the value of the "duration_ms" field in the mutation.
+func (m *BackupItemMutation) DurationMs() (r int64, exists bool) {
+	v := m.duration_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDurationMs returns the old "duration_ms" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldDurationMs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDurationMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDurationMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDurationMs: %w", err)
+	}
+	return oldValue.DurationMs, nil
+}
+
+// AddDurationMs adds i to the "duration_ms" field.
+func (m *BackupItemMutation) AddDurationMs(i int64) {
+	if m.addduration_ms != nil {
+		*m.addduration_ms += i
+	} else {
+		m.addduration_ms = &i
+	}
+}
+
+// AddedDurationMs returns the value that was added to the "duration_ms" field in this mutation.
+func (m *BackupItemMutation) AddedDurationMs() (r int64, exists bool) {
+	v := m.addduration_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDurationMs resets all changes to the "duration_ms" field.
+func (m *BackupItemMutation) ResetDurationMs() {
+	m.duration_ms = nil
+	m.addduration_ms = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *BackupItemMutation) SetStatus(b backupitem.Status) {
+	m.status = &b
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *BackupItemMutation) Status() (r backupitem.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldStatus(ctx context.Context) (v backupitem.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *BackupItemMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetError sets the "error" field.
+func (m *BackupItemMutation) SetError(s string) {
+	m.error = &s
+}
+
+// Error returns the value of the "error" field in the mutation.
+func (m *BackupItemMutation) Error() (r string, exists bool) {
+	v := m.error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldError returns the old "error" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldError: %w", err)
+	}
+	return oldValue.Error, nil
+}
+
+// ResetError resets all changes to the "error" field.
+func (m *BackupItemMutation) ResetError() {
+	m.error = nil
+}
+
+// SetStartedAt sets the "started_at" field.
+func (m *BackupItemMutation) SetStartedAt(t time.Time) {
+	m.started_at = &t
+}
+
+// StartedAt returns the value of the "started_at" field in the mutation.
+func (m *BackupItemMutation) StartedAt() (r time.Time, exists bool) {
+	v := m.started_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartedAt returns the old "started_at" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldStartedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartedAt: %w", err)
+	}
+	return oldValue.StartedAt, nil
+}
+
+// ClearStartedAt clears the value of the "started_at" field.
+func (m *BackupItemMutation) ClearStartedAt() {
+	m.started_at = nil
+	m.clearedFields[backupitem.FieldStartedAt] = struct{}{}
+}
+
+// StartedAtCleared returns if the "started_at" field was cleared in this mutation.
+func (m *BackupItemMutation) StartedAtCleared() bool {
+	_, ok := m.clearedFields[backupitem.FieldStartedAt]
+	return ok
+}
+
+// ResetStartedAt resets all changes to the "started_at" field.
+func (m *BackupItemMutation) ResetStartedAt() {
+	m.started_at = nil
+	delete(m.clearedFields, backupitem.FieldStartedAt)
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (m *BackupItemMutation) SetCompletedAt(t time.Time) {
+	m.completed_at = &t
+}
+
+// CompletedAt returns the value of the "completed_at" field in the mutation.
+func (m *BackupItemMutation) CompletedAt() (r time.Time, exists bool) {
+	v := m.completed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompletedAt returns the old "completed_at" field's value of the BackupItem entity.
+// If the BackupItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupItemMutation) OldCompletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompletedAt: %w", err)
+	}
+	return oldValue.CompletedAt, nil
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (m *BackupItemMutation) ClearCompletedAt() {
+	m.completed_at = nil
+	m.clearedFields[backupitem.FieldCompletedAt] = struct{}{}
+}
+
+// CompletedAtCleared returns if the "completed_at" field was cleared in this mutation.
+func (m *BackupItemMutation) CompletedAtCleared() bool {
+	_, ok := m.clearedFields[backupitem.FieldCompletedAt]
+	return ok
+}
+
+// ResetCompletedAt resets all changes to the "completed_at" field.
+func (m *BackupItemMutation) ResetCompletedAt() {
+	m.completed_at = nil
+	delete(m.clearedFields, backupitem.FieldCompletedAt)
+}
+
+// ClearBackup clears the "backup" edge to the Backup entity.
+func (m *BackupItemMutation) ClearBackup() {
+	m.clearedbackup = true
+	m.clearedFields[backupitem.FieldBackupID] = struct{}{}
+}
+
+// BackupCleared reports if the "backup" edge to the Backup entity was cleared.
+func (m *BackupItemMutation) BackupCleared() bool {
+	return m.clearedbackup
+}
+
+// BackupIDs returns the "backup" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BackupID instead. It exists only for internal usage by the builders.
+func (m *BackupItemMutation) BackupIDs() (ids []string) {
+	if id := m.backup; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBackup resets all changes to the "backup" edge.
+func (m *BackupItemMutation) ResetBackup() {
+	m.backup = nil
+	m.clearedbackup = false
+}
+
+// Where appends a list predicates to the BackupItemMutation builder.
+func (m *BackupItemMutation) Where(ps ...predicate.BackupItem) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the BackupItemMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *BackupItemMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.BackupItem, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *BackupItemMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *BackupItemMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (BackupItem).
+func (m *BackupItemMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *BackupItemMutation) Fields() []string {
+	fields := make([]string, 0, 18)
+	if m.backup != nil {
+		fields = append(fields, backupitem.FieldBackupID)
+	}
+	if m.kind != nil {
+		fields = append(fields, backupitem.FieldKind)
+	}
+	if m.host_id != nil {
+		fields = append(fields, backupitem.FieldHostID)
+	}
+	if m.container_namespace != nil {
+		fields = append(fields, backupitem.FieldContainerNamespace)
+	}
+	if m.container_id != nil {
+		fields = append(fields, backupitem.FieldContainerID)
+	}
+	if m.container_name != nil {
+		fields = append(fields, backupitem.FieldContainerName)
+	}
+	if m.source_path != nil {
+		fields = append(fields, backupitem.FieldSourcePath)
+	}
+	if m.object_key != nil {
+		fields = append(fields, backupitem.FieldObjectKey)
+	}
+	if m.upload_id != nil {
+		fields = append(fields, backupitem.FieldUploadID)
+	}
+	if m.size != nil {
+		fields = append(fields, backupitem.FieldSize)
+	}
+	if m.source_bytes != nil {
+		fields = append(fields, backupitem.FieldSourceBytes)
+	}
+	if m.files != nil {
+		fields = append(fields, backupitem.FieldFiles)
+	}
+	if m.sha256 != nil {
+		fields = append(fields, backupitem.FieldSha256)
+	}
+	if m.duration_ms != nil {
+		fields = append(fields, backupitem.FieldDurationMs)
+	}
+	if m.status != nil {
+		fields = append(fields, backupitem.FieldStatus)
+	}
+	if m.error != nil {
+		fields = append(fields, backupitem.FieldError)
+	}
+	if m.started_at != nil {
+		fields = append(fields, backupitem.FieldStartedAt)
+	}
+	if m.completed_at != nil {
+		fields = append(fields, backupitem.FieldCompletedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *BackupItemMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case backupitem.FieldBackupID:
+		return m.BackupID()
+	case backupitem.FieldKind:
+		return m.Kind()
+	case backupitem.FieldHostID:
+		return m.HostID()
+	case backupitem.FieldContainerNamespace:
+		return m.ContainerNamespace()
+	case backupitem.FieldContainerID:
+		return m.ContainerID()
+	case backupitem.FieldContainerName:
+		return m.ContainerName()
+	case backupitem.FieldSourcePath:
+		return m.SourcePath()
+	case backupitem.FieldObjectKey:
+		return m.ObjectKey()
+	case backupitem.FieldUploadID:
+		return m.UploadID()
+	case backupitem.FieldSize:
+		return m.Size()
+	case backupitem.FieldSourceBytes:
+		return m.SourceBytes()
+	case backupitem.FieldFiles:
+		return m.Files()
+	case backupitem.FieldSha256:
+		return m.Sha256()
+	case backupitem.FieldDurationMs:
+		return m.DurationMs()
+	case backupitem.FieldStatus:
+		return m.Status()
+	case backupitem.FieldError:
+		return m.Error()
+	case backupitem.FieldStartedAt:
+		return m.StartedAt()
+	case backupitem.FieldCompletedAt:
+		return m.CompletedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *BackupItemMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case backupitem.FieldBackupID:
+		return m.OldBackupID(ctx)
+	case backupitem.FieldKind:
+		return m.OldKind(ctx)
+	case backupitem.FieldHostID:
+		return m.OldHostID(ctx)
+	case backupitem.FieldContainerNamespace:
+		return m.OldContainerNamespace(ctx)
+	case backupitem.FieldContainerID:
+		return m.OldContainerID(ctx)
+	case backupitem.FieldContainerName:
+		return m.OldContainerName(ctx)
+	case backupitem.FieldSourcePath:
+		return m.OldSourcePath(ctx)
+	case backupitem.FieldObjectKey:
+		return m.OldObjectKey(ctx)
+	case backupitem.FieldUploadID:
+		return m.OldUploadID(ctx)
+	case backupitem.FieldSize:
+		return m.OldSize(ctx)
+	case backupitem.FieldSourceBytes:
+		return m.OldSourceBytes(ctx)
+	case backupitem.FieldFiles:
+		return m.OldFiles(ctx)
+	case backupitem.FieldSha256:
+		return m.OldSha256(ctx)
+	case backupitem.FieldDurationMs:
+		return m.OldDurationMs(ctx)
+	case backupitem.FieldStatus:
+		return m.OldStatus(ctx)
+	case backupitem.FieldError:
+		return m.OldError(ctx)
+	case backupitem.FieldStartedAt:
+		return m.OldStartedAt(ctx)
+	case backupitem.FieldCompletedAt:
+		return m.OldCompletedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown BackupItem field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BackupItemMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case backupitem.FieldBackupID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBackupID(v)
+		return nil
+	case backupitem.FieldKind:
+		v, ok := value.(backupitem.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case backupitem.FieldHostID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHostID(v)
+		return nil
+	case backupitem.FieldContainerNamespace:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContainerNamespace(v)
+		return nil
+	case backupitem.FieldContainerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContainerID(v)
+		return nil
+	case backupitem.FieldContainerName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContainerName(v)
+		return nil
+	case backupitem.FieldSourcePath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourcePath(v)
+		return nil
+	case backupitem.FieldObjectKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetObjectKey(v)
+		return nil
+	case backupitem.FieldUploadID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUploadID(v)
+		return nil
+	case backupitem.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSize(v)
+		return nil
+	case backupitem.FieldSourceBytes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceBytes(v)
+		return nil
+	case backupitem.FieldFiles:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFiles(v)
+		return nil
+	case backupitem.FieldSha256:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSha256(v)
+		return nil
+	case backupitem.FieldDurationMs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDurationMs(v)
+		return nil
+	case backupitem.FieldStatus:
+		v, ok := value.(backupitem.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case backupitem.FieldError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetError(v)
+		return nil
+	case backupitem.FieldStartedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartedAt(v)
+		return nil
+	case backupitem.FieldCompletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompletedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BackupItem field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *BackupItemMutation) AddedFields() []string {
+	var fields []string
+	if m.addsize != nil {
+		fields = append(fields, backupitem.FieldSize)
+	}
+	if m.addsource_bytes != nil {
+		fields = append(fields, backupitem.FieldSourceBytes)
+	}
+	if m.addfiles != nil {
+		fields = append(fields, backupitem.FieldFiles)
+	}
+	if m.addduration_ms != nil {
+		fields = append(fields, backupitem.FieldDurationMs)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *BackupItemMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case backupitem.FieldSize:
+		return m.AddedSize()
+	case backupitem.FieldSourceBytes:
+		return m.AddedSourceBytes()
+	case backupitem.FieldFiles:
+		return m.AddedFiles()
+	case backupitem.FieldDurationMs:
+		return m.AddedDurationMs()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BackupItemMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case backupitem.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSize(v)
+		return nil
+	case backupitem.FieldSourceBytes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSourceBytes(v)
+		return nil
+	case backupitem.FieldFiles:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFiles(v)
+		return nil
+	case backupitem.FieldDurationMs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDurationMs(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BackupItem numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *BackupItemMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(backupitem.FieldStartedAt) {
+		fields = append(fields, backupitem.FieldStartedAt)
+	}
+	if m.FieldCleared(backupitem.FieldCompletedAt) {
+		fields = append(fields, backupitem.FieldCompletedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *BackupItemMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *BackupItemMutation) ClearField(name string) error {
+	switch name {
+	case backupitem.FieldStartedAt:
+		m.ClearStartedAt()
+		return nil
+	case backupitem.FieldCompletedAt:
+		m.ClearCompletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown BackupItem nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *BackupItemMutation) ResetField(name string) error {
+	switch name {
+	case backupitem.FieldBackupID:
+		m.ResetBackupID()
+		return nil
+	case backupitem.FieldKind:
+		m.ResetKind()
+		return nil
+	case backupitem.FieldHostID:
+		m.ResetHostID()
+		return nil
+	case backupitem.FieldContainerNamespace:
+		m.ResetContainerNamespace()
+		return nil
+	case backupitem.FieldContainerID:
+		m.ResetContainerID()
+		return nil
+	case backupitem.FieldContainerName:
+		m.ResetContainerName()
+		return nil
+	case backupitem.FieldSourcePath:
+		m.ResetSourcePath()
+		return nil
+	case backupitem.FieldObjectKey:
+		m.ResetObjectKey()
+		return nil
+	case backupitem.FieldUploadID:
+		m.ResetUploadID()
+		return nil
+	case backupitem.FieldSize:
+		m.ResetSize()
+		return nil
+	case backupitem.FieldSourceBytes:
+		m.ResetSourceBytes()
+		return nil
+	case backupitem.FieldFiles:
+		m.ResetFiles()
+		return nil
+	case backupitem.FieldSha256:
+		m.ResetSha256()
+		return nil
+	case backupitem.FieldDurationMs:
+		m.ResetDurationMs()
+		return nil
+	case backupitem.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case backupitem.FieldError:
+		m.ResetError()
+		return nil
+	case backupitem.FieldStartedAt:
+		m.ResetStartedAt()
+		return nil
+	case backupitem.FieldCompletedAt:
+		m.ResetCompletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown BackupItem field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *BackupItemMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.backup != nil {
+		edges = append(edges, backupitem.EdgeBackup)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *BackupItemMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case backupitem.EdgeBackup:
+		if id := m.backup; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *BackupItemMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *BackupItemMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *BackupItemMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedbackup {
+		edges = append(edges, backupitem.EdgeBackup)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *BackupItemMutation) EdgeCleared(name string) bool {
+	switch name {
+	case backupitem.EdgeBackup:
+		return m.clearedbackup
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *BackupItemMutation) ClearEdge(name string) error {
+	switch name {
+	case backupitem.EdgeBackup:
+		m.ClearBackup()
+		return nil
+	}
+	return fmt.Errorf("unknown BackupItem unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *BackupItemMutation) ResetEdge(name string) error {
+	switch name {
+	case backupitem.EdgeBackup:
+		m.ResetBackup()
+		return nil
+	}
+	return fmt.Errorf("unknown BackupItem edge %s", name)
 }
 
 // ContainerMutation represents an operation that mutates the Container nodes in the graph.
@@ -3081,17 +5769,22 @@ func (m *HostMutation) ResetEdge(name string) error {
 // ProjectMutation represents an operation that mutates the Project nodes in the graph.
 type ProjectMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *string
-	created_at    *time.Time
-	updated_at    *time.Time
-	name          *string
-	consistency   *project.Consistency
-	clearedFields map[string]struct{}
-	done          bool
-	oldValue      func(context.Context) (*Project, error)
-	predicates    []predicate.Project
+	op                    Op
+	typ                   string
+	id                    *string
+	created_at            *time.Time
+	updated_at            *time.Time
+	name                  *string
+	consistency           *project.Consistency
+	clearedFields         map[string]struct{}
+	default_target        *string
+	cleareddefault_target bool
+	paths                 map[string]struct{}
+	removedpaths          map[string]struct{}
+	clearedpaths          bool
+	done                  bool
+	oldValue              func(context.Context) (*Project, error)
+	predicates            []predicate.Project
 }
 
 var _ ent.Mutation = (*ProjectMutation)(nil)
@@ -3342,6 +6035,136 @@ func (m *ProjectMutation) ResetConsistency() {
 	m.consistency = nil
 }
 
+// SetDefaultTargetID sets the "default_target_id" field.
+func (m *ProjectMutation) SetDefaultTargetID(s string) {
+	m.default_target = &s
+}
+
+// DefaultTargetID returns the value of the "default_target_id" field in the mutation.
+func (m *ProjectMutation) DefaultTargetID() (r string, exists bool) {
+	v := m.default_target
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDefaultTargetID returns the old "default_target_id" field's value of the Project entity.
+// If the Project object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectMutation) OldDefaultTargetID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDefaultTargetID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDefaultTargetID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDefaultTargetID: %w", err)
+	}
+	return oldValue.DefaultTargetID, nil
+}
+
+// ClearDefaultTargetID clears the value of the "default_target_id" field.
+func (m *ProjectMutation) ClearDefaultTargetID() {
+	m.default_target = nil
+	m.clearedFields[project.FieldDefaultTargetID] = struct{}{}
+}
+
+// DefaultTargetIDCleared returns if the "default_target_id" field was cleared in this mutation.
+func (m *ProjectMutation) DefaultTargetIDCleared() bool {
+	_, ok := m.clearedFields[project.FieldDefaultTargetID]
+	return ok
+}
+
+// ResetDefaultTargetID resets all changes to the "default_target_id" field.
+func (m *ProjectMutation) ResetDefaultTargetID() {
+	m.default_target = nil
+	delete(m.clearedFields, project.FieldDefaultTargetID)
+}
+
+// ClearDefaultTarget clears the "default_target" edge to the StorageTarget entity.
+func (m *ProjectMutation) ClearDefaultTarget() {
+	m.cleareddefault_target = true
+	m.clearedFields[project.FieldDefaultTargetID] = struct{}{}
+}
+
+// DefaultTargetCleared reports if the "default_target" edge to the StorageTarget entity was cleared.
+func (m *ProjectMutation) DefaultTargetCleared() bool {
+	return m.DefaultTargetIDCleared() || m.cleareddefault_target
+}
+
+// DefaultTargetIDs returns the "default_target" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DefaultTargetID instead. It exists only for internal usage by the builders.
+func (m *ProjectMutation) DefaultTargetIDs() (ids []string) {
+	if id := m.default_target; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDefaultTarget resets all changes to the "default_target" edge.
+func (m *ProjectMutation) ResetDefaultTarget() {
+	m.default_target = nil
+	m.cleareddefault_target = false
+}
+
+// AddPathIDs adds the "paths" edge to the ProjectPath entity by ids.
+func (m *ProjectMutation) AddPathIDs(ids ...string) {
+	if m.paths == nil {
+		m.paths = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.paths[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPaths clears the "paths" edge to the ProjectPath entity.
+func (m *ProjectMutation) ClearPaths() {
+	m.clearedpaths = true
+}
+
+// PathsCleared reports if the "paths" edge to the ProjectPath entity was cleared.
+func (m *ProjectMutation) PathsCleared() bool {
+	return m.clearedpaths
+}
+
+// RemovePathIDs removes the "paths" edge to the ProjectPath entity by IDs.
+func (m *ProjectMutation) RemovePathIDs(ids ...string) {
+	if m.removedpaths == nil {
+		m.removedpaths = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.paths, ids[i])
+		m.removedpaths[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPaths returns the removed IDs of the "paths" edge to the ProjectPath entity.
+func (m *ProjectMutation) RemovedPathsIDs() (ids []string) {
+	for id := range m.removedpaths {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PathsIDs returns the "paths" edge IDs in the mutation.
+func (m *ProjectMutation) PathsIDs() (ids []string) {
+	for id := range m.paths {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPaths resets all changes to the "paths" edge.
+func (m *ProjectMutation) ResetPaths() {
+	m.paths = nil
+	m.clearedpaths = false
+	m.removedpaths = nil
+}
+
 // Where appends a list predicates to the ProjectMutation builder.
 func (m *ProjectMutation) Where(ps ...predicate.Project) {
 	m.predicates = append(m.predicates, ps...)
@@ -3376,7 +6199,7 @@ func (m *ProjectMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProjectMutation) Fields() []string {
-	fields := make([]string, 0, 4)
+	fields := make([]string, 0, 5)
 	if m.created_at != nil {
 		fields = append(fields, project.FieldCreatedAt)
 	}
@@ -3388,6 +6211,9 @@ func (m *ProjectMutation) Fields() []string {
 	}
 	if m.consistency != nil {
 		fields = append(fields, project.FieldConsistency)
+	}
+	if m.default_target != nil {
+		fields = append(fields, project.FieldDefaultTargetID)
 	}
 	return fields
 }
@@ -3405,6 +6231,8 @@ func (m *ProjectMutation) Field(name string) (ent.Value, bool) {
 		return m.Name()
 	case project.FieldConsistency:
 		return m.Consistency()
+	case project.FieldDefaultTargetID:
+		return m.DefaultTargetID()
 	}
 	return nil, false
 }
@@ -3422,6 +6250,8 @@ func (m *ProjectMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldName(ctx)
 	case project.FieldConsistency:
 		return m.OldConsistency(ctx)
+	case project.FieldDefaultTargetID:
+		return m.OldDefaultTargetID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Project field %s", name)
 }
@@ -3459,6 +6289,13 @@ func (m *ProjectMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetConsistency(v)
 		return nil
+	case project.FieldDefaultTargetID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDefaultTargetID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Project field %s", name)
 }
@@ -3488,7 +6325,11 @@ func (m *ProjectMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *ProjectMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(project.FieldDefaultTargetID) {
+		fields = append(fields, project.FieldDefaultTargetID)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -3501,6 +6342,11 @@ func (m *ProjectMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *ProjectMutation) ClearField(name string) error {
+	switch name {
+	case project.FieldDefaultTargetID:
+		m.ClearDefaultTargetID()
+		return nil
+	}
 	return fmt.Errorf("unknown Project nullable field %s", name)
 }
 
@@ -3520,54 +6366,2753 @@ func (m *ProjectMutation) ResetField(name string) error {
 	case project.FieldConsistency:
 		m.ResetConsistency()
 		return nil
+	case project.FieldDefaultTargetID:
+		m.ResetDefaultTargetID()
+		return nil
 	}
 	return fmt.Errorf("unknown Project field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ProjectMutation) AddedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 2)
+	if m.default_target != nil {
+		edges = append(edges, project.EdgeDefaultTarget)
+	}
+	if m.paths != nil {
+		edges = append(edges, project.EdgePaths)
+	}
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *ProjectMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case project.EdgeDefaultTarget:
+		if id := m.default_target; id != nil {
+			return []ent.Value{*id}
+		}
+	case project.EdgePaths:
+		ids := make([]ent.Value, 0, len(m.paths))
+		for id := range m.paths {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ProjectMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 2)
+	if m.removedpaths != nil {
+		edges = append(edges, project.EdgePaths)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *ProjectMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case project.EdgePaths:
+		ids := make([]ent.Value, 0, len(m.removedpaths))
+		for id := range m.removedpaths {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ProjectMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 2)
+	if m.cleareddefault_target {
+		edges = append(edges, project.EdgeDefaultTarget)
+	}
+	if m.clearedpaths {
+		edges = append(edges, project.EdgePaths)
+	}
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *ProjectMutation) EdgeCleared(name string) bool {
+	switch name {
+	case project.EdgeDefaultTarget:
+		return m.cleareddefault_target
+	case project.EdgePaths:
+		return m.clearedpaths
+	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *ProjectMutation) ClearEdge(name string) error {
+	switch name {
+	case project.EdgeDefaultTarget:
+		m.ClearDefaultTarget()
+		return nil
+	}
 	return fmt.Errorf("unknown Project unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *ProjectMutation) ResetEdge(name string) error {
+	switch name {
+	case project.EdgeDefaultTarget:
+		m.ResetDefaultTarget()
+		return nil
+	case project.EdgePaths:
+		m.ResetPaths()
+		return nil
+	}
 	return fmt.Errorf("unknown Project edge %s", name)
+}
+
+// ProjectPathMutation represents an operation that mutates the ProjectPath nodes in the graph.
+type ProjectPathMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *string
+	created_at     *time.Time
+	host_id        *string
+	_path          *string
+	clearedFields  map[string]struct{}
+	project        *string
+	clearedproject bool
+	done           bool
+	oldValue       func(context.Context) (*ProjectPath, error)
+	predicates     []predicate.ProjectPath
+}
+
+var _ ent.Mutation = (*ProjectPathMutation)(nil)
+
+// projectpathOption allows management of the mutation configuration using functional options.
+type projectpathOption func(*ProjectPathMutation)
+
+// newProjectPathMutation creates new mutation for the ProjectPath entity.
+func newProjectPathMutation(c config, op Op, opts ...projectpathOption) *ProjectPathMutation {
+	m := &ProjectPathMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeProjectPath,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withProjectPathID sets the ID field of the mutation.
+func withProjectPathID(id string) projectpathOption {
+	return func(m *ProjectPathMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ProjectPath
+		)
+		m.oldValue = func(ctx context.Context) (*ProjectPath, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ProjectPath.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withProjectPath sets the old ProjectPath of the mutation.
+func withProjectPath(node *ProjectPath) projectpathOption {
+	return func(m *ProjectPathMutation) {
+		m.oldValue = func(context.Context) (*ProjectPath, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ProjectPathMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ProjectPathMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ProjectPath entities.
+func (m *ProjectPathMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ProjectPathMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ProjectPathMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ProjectPath.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ProjectPathMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ProjectPathMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ProjectPath entity.
+// If the ProjectPath object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectPathMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ProjectPathMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetProjectID sets the "project_id" field.
+func (m *ProjectPathMutation) SetProjectID(s string) {
+	m.project = &s
+}
+
+// ProjectID returns the value of the "project_id" field in the mutation.
+func (m *ProjectPathMutation) ProjectID() (r string, exists bool) {
+	v := m.project
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProjectID returns the old "project_id" field's value of the ProjectPath entity.
+// If the ProjectPath object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectPathMutation) OldProjectID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProjectID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProjectID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProjectID: %w", err)
+	}
+	return oldValue.ProjectID, nil
+}
+
+// ResetProjectID resets all changes to the "project_id" field.
+func (m *ProjectPathMutation) ResetProjectID() {
+	m.project = nil
+}
+
+// SetHostID sets the "host_id" field.
+func (m *ProjectPathMutation) SetHostID(s string) {
+	m.host_id = &s
+}
+
+// HostID returns the value of the "host_id" field in the mutation.
+func (m *ProjectPathMutation) HostID() (r string, exists bool) {
+	v := m.host_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHostID returns the old "host_id" field's value of the ProjectPath entity.
+// If the ProjectPath object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectPathMutation) OldHostID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHostID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHostID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHostID: %w", err)
+	}
+	return oldValue.HostID, nil
+}
+
+// ResetHostID resets all changes to the "host_id" field.
+func (m *ProjectPathMutation) ResetHostID() {
+	m.host_id = nil
+}
+
+// SetPath sets the "path" field.
+func (m *ProjectPathMutation) SetPath(s string) {
+	m._path = &s
+}
+
+// Path returns the value of the "path" field in the mutation.
+func (m *ProjectPathMutation) Path() (r string, exists bool) {
+	v := m._path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPath returns the old "path" field's value of the ProjectPath entity.
+// If the ProjectPath object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectPathMutation) OldPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPath: %w", err)
+	}
+	return oldValue.Path, nil
+}
+
+// ResetPath resets all changes to the "path" field.
+func (m *ProjectPathMutation) ResetPath() {
+	m._path = nil
+}
+
+// ClearProject clears the "project" edge to the Project entity.
+func (m *ProjectPathMutation) ClearProject() {
+	m.clearedproject = true
+	m.clearedFields[projectpath.FieldProjectID] = struct{}{}
+}
+
+// ProjectCleared reports if the "project" edge to the Project entity was cleared.
+func (m *ProjectPathMutation) ProjectCleared() bool {
+	return m.clearedproject
+}
+
+// ProjectIDs returns the "project" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProjectID instead. It exists only for internal usage by the builders.
+func (m *ProjectPathMutation) ProjectIDs() (ids []string) {
+	if id := m.project; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProject resets all changes to the "project" edge.
+func (m *ProjectPathMutation) ResetProject() {
+	m.project = nil
+	m.clearedproject = false
+}
+
+// Where appends a list predicates to the ProjectPathMutation builder.
+func (m *ProjectPathMutation) Where(ps ...predicate.ProjectPath) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ProjectPathMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ProjectPathMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ProjectPath, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ProjectPathMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ProjectPathMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ProjectPath).
+func (m *ProjectPathMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ProjectPathMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.created_at != nil {
+		fields = append(fields, projectpath.FieldCreatedAt)
+	}
+	if m.project != nil {
+		fields = append(fields, projectpath.FieldProjectID)
+	}
+	if m.host_id != nil {
+		fields = append(fields, projectpath.FieldHostID)
+	}
+	if m._path != nil {
+		fields = append(fields, projectpath.FieldPath)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ProjectPathMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case projectpath.FieldCreatedAt:
+		return m.CreatedAt()
+	case projectpath.FieldProjectID:
+		return m.ProjectID()
+	case projectpath.FieldHostID:
+		return m.HostID()
+	case projectpath.FieldPath:
+		return m.Path()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ProjectPathMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case projectpath.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case projectpath.FieldProjectID:
+		return m.OldProjectID(ctx)
+	case projectpath.FieldHostID:
+		return m.OldHostID(ctx)
+	case projectpath.FieldPath:
+		return m.OldPath(ctx)
+	}
+	return nil, fmt.Errorf("unknown ProjectPath field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProjectPathMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case projectpath.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case projectpath.FieldProjectID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProjectID(v)
+		return nil
+	case projectpath.FieldHostID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHostID(v)
+		return nil
+	case projectpath.FieldPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPath(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ProjectPath field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ProjectPathMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ProjectPathMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProjectPathMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ProjectPath numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ProjectPathMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ProjectPathMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ProjectPathMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ProjectPath nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ProjectPathMutation) ResetField(name string) error {
+	switch name {
+	case projectpath.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case projectpath.FieldProjectID:
+		m.ResetProjectID()
+		return nil
+	case projectpath.FieldHostID:
+		m.ResetHostID()
+		return nil
+	case projectpath.FieldPath:
+		m.ResetPath()
+		return nil
+	}
+	return fmt.Errorf("unknown ProjectPath field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ProjectPathMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.project != nil {
+		edges = append(edges, projectpath.EdgeProject)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ProjectPathMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case projectpath.EdgeProject:
+		if id := m.project; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ProjectPathMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ProjectPathMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ProjectPathMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedproject {
+		edges = append(edges, projectpath.EdgeProject)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ProjectPathMutation) EdgeCleared(name string) bool {
+	switch name {
+	case projectpath.EdgeProject:
+		return m.clearedproject
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ProjectPathMutation) ClearEdge(name string) error {
+	switch name {
+	case projectpath.EdgeProject:
+		m.ClearProject()
+		return nil
+	}
+	return fmt.Errorf("unknown ProjectPath unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ProjectPathMutation) ResetEdge(name string) error {
+	switch name {
+	case projectpath.EdgeProject:
+		m.ResetProject()
+		return nil
+	}
+	return fmt.Errorf("unknown ProjectPath edge %s", name)
+}
+
+// RestoreMutation represents an operation that mutates the Restore nodes in the graph.
+type RestoreMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *string
+	created_at     *time.Time
+	mode           *restore.Mode
+	target_path    *string
+	status         *restore.Status
+	error          *string
+	item_ids       *[]string
+	appenditem_ids []string
+	results        *[]schema.RestoreResult
+	appendresults  []schema.RestoreResult
+	started_at     *time.Time
+	completed_at   *time.Time
+	clearedFields  map[string]struct{}
+	backup         *string
+	clearedbackup  bool
+	done           bool
+	oldValue       func(context.Context) (*Restore, error)
+	predicates     []predicate.Restore
+}
+
+var _ ent.Mutation = (*RestoreMutation)(nil)
+
+// restoreOption allows management of the mutation configuration using functional options.
+type restoreOption func(*RestoreMutation)
+
+// newRestoreMutation creates new mutation for the Restore entity.
+func newRestoreMutation(c config, op Op, opts ...restoreOption) *RestoreMutation {
+	m := &RestoreMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRestore,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRestoreID sets the ID field of the mutation.
+func withRestoreID(id string) restoreOption {
+	return func(m *RestoreMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Restore
+		)
+		m.oldValue = func(ctx context.Context) (*Restore, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Restore.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRestore sets the old Restore of the mutation.
+func withRestore(node *Restore) restoreOption {
+	return func(m *RestoreMutation) {
+		m.oldValue = func(context.Context) (*Restore, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RestoreMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RestoreMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Restore entities.
+func (m *RestoreMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RestoreMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RestoreMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Restore.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *RestoreMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *RestoreMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Restore entity.
+// If the Restore object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RestoreMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *RestoreMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetBackupID sets the "backup_id" field.
+func (m *RestoreMutation) SetBackupID(s string) {
+	m.backup = &s
+}
+
+// BackupID returns the value of the "backup_id" field in the mutation.
+func (m *RestoreMutation) BackupID() (r string, exists bool) {
+	v := m.backup
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBackupID returns the old "backup_id" field's value of the Restore entity.
+// If the Restore object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RestoreMutation) OldBackupID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBackupID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBackupID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBackupID: %w", err)
+	}
+	return oldValue.BackupID, nil
+}
+
+// ResetBackupID resets all changes to the "backup_id" field.
+func (m *RestoreMutation) ResetBackupID() {
+	m.backup = nil
+}
+
+// SetMode sets the "mode" field.
+func (m *RestoreMutation) SetMode(r restore.Mode) {
+	m.mode = &r
+}
+
+// Mode returns the value of the "mode" field in the mutation.
+func (m *RestoreMutation) Mode() (r restore.Mode, exists bool) {
+	v := m.mode
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMode returns the old "mode" field's value of the Restore entity.
+// If the Restore object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RestoreMutation) OldMode(ctx context.Context) (v restore.Mode, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMode: %w", err)
+	}
+	return oldValue.Mode, nil
+}
+
+// ResetMode resets all changes to the "mode" field.
+func (m *RestoreMutation) ResetMode() {
+	m.mode = nil
+}
+
+// SetTargetPath sets the "target_path" field.
+func (m *RestoreMutation) SetTargetPath(s string) {
+	m.target_path = &s
+}
+
+// TargetPath returns the value of the "target_path" field in the mutation.
+func (m *RestoreMutation) TargetPath() (r string, exists bool) {
+	v := m.target_path
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTargetPath returns the old "target_path" field's value of the Restore entity.
+// If the Restore object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RestoreMutation) OldTargetPath(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTargetPath is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTargetPath requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTargetPath: %w", err)
+	}
+	return oldValue.TargetPath, nil
+}
+
+// ResetTargetPath resets all changes to the "target_path" field.
+func (m *RestoreMutation) ResetTargetPath() {
+	m.target_path = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *RestoreMutation) SetStatus(r restore.Status) {
+	m.status = &r
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *RestoreMutation) Status() (r restore.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Restore entity.
+// If the Restore object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RestoreMutation) OldStatus(ctx context.Context) (v restore.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *RestoreMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetError sets the "error" field.
+func (m *RestoreMutation) SetError(s string) {
+	m.error = &s
+}
+
+// Error returns the value of the "error" field in the mutation.
+func (m *RestoreMutation) Error() (r string, exists bool) {
+	v := m.error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldError returns the old "error" field's value of the Restore entity.
+// If the Restore object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RestoreMutation) OldError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldError: %w", err)
+	}
+	return oldValue.Error, nil
+}
+
+// ResetError resets all changes to the "error" field.
+func (m *RestoreMutation) ResetError() {
+	m.error = nil
+}
+
+// SetItemIds sets the "item_ids" field.
+func (m *RestoreMutation) SetItemIds(s []string) {
+	m.item_ids = &s
+	m.appenditem_ids = nil
+}
+
+// ItemIds returns the value of the "item_ids" field in the mutation.
+func (m *RestoreMutation) ItemIds() (r []string, exists bool) {
+	v := m.item_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldItemIds returns the old "item_ids" field's value of the Restore entity.
+// If the Restore object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RestoreMutation) OldItemIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldItemIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldItemIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldItemIds: %w", err)
+	}
+	return oldValue.ItemIds, nil
+}
+
+// AppendItemIds adds s to the "item_ids" field.
+func (m *RestoreMutation) AppendItemIds(s []string) {
+	m.appenditem_ids = append(m.appenditem_ids, s...)
+}
+
+// AppendedItemIds returns the list of values that were appended to the "item_ids" field in this mutation.
+func (m *RestoreMutation) AppendedItemIds() ([]string, bool) {
+	if len(m.appenditem_ids) == 0 {
+		return nil, false
+	}
+	return m.appenditem_ids, true
+}
+
+// ClearItemIds clears the value of the "item_ids" field.
+func (m *RestoreMutation) ClearItemIds() {
+	m.item_ids = nil
+	m.appenditem_ids = nil
+	m.clearedFields[restore.FieldItemIds] = struct{}{}
+}
+
+// ItemIdsCleared returns if the "item_ids" field was cleared in this mutation.
+func (m *RestoreMutation) ItemIdsCleared() bool {
+	_, ok := m.clearedFields[restore.FieldItemIds]
+	return ok
+}
+
+// ResetItemIds resets all changes to the "item_ids" field.
+func (m *RestoreMutation) ResetItemIds() {
+	m.item_ids = nil
+	m.appenditem_ids = nil
+	delete(m.clearedFields, restore.FieldItemIds)
+}
+
+// SetResults sets the "results" field.
+func (m *RestoreMutation) SetResults(sr []schema.RestoreResult) {
+	m.results = &sr
+	m.appendresults = nil
+}
+
+// Results returns the value of the "results" field in the mutation.
+func (m *RestoreMutation) Results() (r []schema.RestoreResult, exists bool) {
+	v := m.results
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResults returns the old "results" field's value of the Restore entity.
+// If the Restore object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RestoreMutation) OldResults(ctx context.Context) (v []schema.RestoreResult, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResults is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResults requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResults: %w", err)
+	}
+	return oldValue.Results, nil
+}
+
+// AppendResults adds sr to the "results" field.
+func (m *RestoreMutation) AppendResults(sr []schema.RestoreResult) {
+	m.appendresults = append(m.appendresults, sr...)
+}
+
+// AppendedResults returns the list of values that were appended to the "results" field in this mutation.
+func (m *RestoreMutation) AppendedResults() ([]schema.RestoreResult, bool) {
+	if len(m.appendresults) == 0 {
+		return nil, false
+	}
+	return m.appendresults, true
+}
+
+// ClearResults clears the value of the "results" field.
+func (m *RestoreMutation) ClearResults() {
+	m.results = nil
+	m.appendresults = nil
+	m.clearedFields[restore.FieldResults] = struct{}{}
+}
+
+// ResultsCleared returns if the "results" field was cleared in this mutation.
+func (m *RestoreMutation) ResultsCleared() bool {
+	_, ok := m.clearedFields[restore.FieldResults]
+	return ok
+}
+
+// ResetResults resets all changes to the "results" field.
+func (m *RestoreMutation) ResetResults() {
+	m.results = nil
+	m.appendresults = nil
+	delete(m.clearedFields, restore.FieldResults)
+}
+
+// SetStartedAt sets the "started_at" field.
+func (m *RestoreMutation) SetStartedAt(t time.Time) {
+	m.started_at = &t
+}
+
+// StartedAt returns the value of the "started_at" field in the mutation.
+func (m *RestoreMutation) StartedAt() (r time.Time, exists bool) {
+	v := m.started_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartedAt returns the old "started_at" field's value of the Restore entity.
+// If the Restore object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RestoreMutation) OldStartedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartedAt: %w", err)
+	}
+	return oldValue.StartedAt, nil
+}
+
+// ClearStartedAt clears the value of the "started_at" field.
+func (m *RestoreMutation) ClearStartedAt() {
+	m.started_at = nil
+	m.clearedFields[restore.FieldStartedAt] = struct{}{}
+}
+
+// StartedAtCleared returns if the "started_at" field was cleared in this mutation.
+func (m *RestoreMutation) StartedAtCleared() bool {
+	_, ok := m.clearedFields[restore.FieldStartedAt]
+	return ok
+}
+
+// ResetStartedAt resets all changes to the "started_at" field.
+func (m *RestoreMutation) ResetStartedAt() {
+	m.started_at = nil
+	delete(m.clearedFields, restore.FieldStartedAt)
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (m *RestoreMutation) SetCompletedAt(t time.Time) {
+	m.completed_at = &t
+}
+
+// CompletedAt returns the value of the "completed_at" field in the mutation.
+func (m *RestoreMutation) CompletedAt() (r time.Time, exists bool) {
+	v := m.completed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompletedAt returns the old "completed_at" field's value of the Restore entity.
+// If the Restore object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RestoreMutation) OldCompletedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompletedAt: %w", err)
+	}
+	return oldValue.CompletedAt, nil
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (m *RestoreMutation) ClearCompletedAt() {
+	m.completed_at = nil
+	m.clearedFields[restore.FieldCompletedAt] = struct{}{}
+}
+
+// CompletedAtCleared returns if the "completed_at" field was cleared in this mutation.
+func (m *RestoreMutation) CompletedAtCleared() bool {
+	_, ok := m.clearedFields[restore.FieldCompletedAt]
+	return ok
+}
+
+// ResetCompletedAt resets all changes to the "completed_at" field.
+func (m *RestoreMutation) ResetCompletedAt() {
+	m.completed_at = nil
+	delete(m.clearedFields, restore.FieldCompletedAt)
+}
+
+// ClearBackup clears the "backup" edge to the Backup entity.
+func (m *RestoreMutation) ClearBackup() {
+	m.clearedbackup = true
+	m.clearedFields[restore.FieldBackupID] = struct{}{}
+}
+
+// BackupCleared reports if the "backup" edge to the Backup entity was cleared.
+func (m *RestoreMutation) BackupCleared() bool {
+	return m.clearedbackup
+}
+
+// BackupIDs returns the "backup" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BackupID instead. It exists only for internal usage by the builders.
+func (m *RestoreMutation) BackupIDs() (ids []string) {
+	if id := m.backup; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBackup resets all changes to the "backup" edge.
+func (m *RestoreMutation) ResetBackup() {
+	m.backup = nil
+	m.clearedbackup = false
+}
+
+// Where appends a list predicates to the RestoreMutation builder.
+func (m *RestoreMutation) Where(ps ...predicate.Restore) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RestoreMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RestoreMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Restore, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RestoreMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RestoreMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Restore).
+func (m *RestoreMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RestoreMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, restore.FieldCreatedAt)
+	}
+	if m.backup != nil {
+		fields = append(fields, restore.FieldBackupID)
+	}
+	if m.mode != nil {
+		fields = append(fields, restore.FieldMode)
+	}
+	if m.target_path != nil {
+		fields = append(fields, restore.FieldTargetPath)
+	}
+	if m.status != nil {
+		fields = append(fields, restore.FieldStatus)
+	}
+	if m.error != nil {
+		fields = append(fields, restore.FieldError)
+	}
+	if m.item_ids != nil {
+		fields = append(fields, restore.FieldItemIds)
+	}
+	if m.results != nil {
+		fields = append(fields, restore.FieldResults)
+	}
+	if m.started_at != nil {
+		fields = append(fields, restore.FieldStartedAt)
+	}
+	if m.completed_at != nil {
+		fields = append(fields, restore.FieldCompletedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RestoreMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case restore.FieldCreatedAt:
+		return m.CreatedAt()
+	case restore.FieldBackupID:
+		return m.BackupID()
+	case restore.FieldMode:
+		return m.Mode()
+	case restore.FieldTargetPath:
+		return m.TargetPath()
+	case restore.FieldStatus:
+		return m.Status()
+	case restore.FieldError:
+		return m.Error()
+	case restore.FieldItemIds:
+		return m.ItemIds()
+	case restore.FieldResults:
+		return m.Results()
+	case restore.FieldStartedAt:
+		return m.StartedAt()
+	case restore.FieldCompletedAt:
+		return m.CompletedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RestoreMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case restore.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case restore.FieldBackupID:
+		return m.OldBackupID(ctx)
+	case restore.FieldMode:
+		return m.OldMode(ctx)
+	case restore.FieldTargetPath:
+		return m.OldTargetPath(ctx)
+	case restore.FieldStatus:
+		return m.OldStatus(ctx)
+	case restore.FieldError:
+		return m.OldError(ctx)
+	case restore.FieldItemIds:
+		return m.OldItemIds(ctx)
+	case restore.FieldResults:
+		return m.OldResults(ctx)
+	case restore.FieldStartedAt:
+		return m.OldStartedAt(ctx)
+	case restore.FieldCompletedAt:
+		return m.OldCompletedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Restore field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RestoreMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case restore.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case restore.FieldBackupID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBackupID(v)
+		return nil
+	case restore.FieldMode:
+		v, ok := value.(restore.Mode)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMode(v)
+		return nil
+	case restore.FieldTargetPath:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTargetPath(v)
+		return nil
+	case restore.FieldStatus:
+		v, ok := value.(restore.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case restore.FieldError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetError(v)
+		return nil
+	case restore.FieldItemIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetItemIds(v)
+		return nil
+	case restore.FieldResults:
+		v, ok := value.([]schema.RestoreResult)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResults(v)
+		return nil
+	case restore.FieldStartedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartedAt(v)
+		return nil
+	case restore.FieldCompletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompletedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Restore field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RestoreMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RestoreMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RestoreMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Restore numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RestoreMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(restore.FieldItemIds) {
+		fields = append(fields, restore.FieldItemIds)
+	}
+	if m.FieldCleared(restore.FieldResults) {
+		fields = append(fields, restore.FieldResults)
+	}
+	if m.FieldCleared(restore.FieldStartedAt) {
+		fields = append(fields, restore.FieldStartedAt)
+	}
+	if m.FieldCleared(restore.FieldCompletedAt) {
+		fields = append(fields, restore.FieldCompletedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RestoreMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RestoreMutation) ClearField(name string) error {
+	switch name {
+	case restore.FieldItemIds:
+		m.ClearItemIds()
+		return nil
+	case restore.FieldResults:
+		m.ClearResults()
+		return nil
+	case restore.FieldStartedAt:
+		m.ClearStartedAt()
+		return nil
+	case restore.FieldCompletedAt:
+		m.ClearCompletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Restore nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RestoreMutation) ResetField(name string) error {
+	switch name {
+	case restore.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case restore.FieldBackupID:
+		m.ResetBackupID()
+		return nil
+	case restore.FieldMode:
+		m.ResetMode()
+		return nil
+	case restore.FieldTargetPath:
+		m.ResetTargetPath()
+		return nil
+	case restore.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case restore.FieldError:
+		m.ResetError()
+		return nil
+	case restore.FieldItemIds:
+		m.ResetItemIds()
+		return nil
+	case restore.FieldResults:
+		m.ResetResults()
+		return nil
+	case restore.FieldStartedAt:
+		m.ResetStartedAt()
+		return nil
+	case restore.FieldCompletedAt:
+		m.ResetCompletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Restore field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RestoreMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.backup != nil {
+		edges = append(edges, restore.EdgeBackup)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RestoreMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case restore.EdgeBackup:
+		if id := m.backup; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RestoreMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RestoreMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RestoreMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedbackup {
+		edges = append(edges, restore.EdgeBackup)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RestoreMutation) EdgeCleared(name string) bool {
+	switch name {
+	case restore.EdgeBackup:
+		return m.clearedbackup
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RestoreMutation) ClearEdge(name string) error {
+	switch name {
+	case restore.EdgeBackup:
+		m.ClearBackup()
+		return nil
+	}
+	return fmt.Errorf("unknown Restore unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RestoreMutation) ResetEdge(name string) error {
+	switch name {
+	case restore.EdgeBackup:
+		m.ResetBackup()
+		return nil
+	}
+	return fmt.Errorf("unknown Restore edge %s", name)
+}
+
+// StorageTargetMutation represents an operation that mutates the StorageTarget nodes in the graph.
+type StorageTargetMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	updated_at        *time.Time
+	name              *string
+	_type             *storagetarget.Type
+	endpoint          *string
+	region            *string
+	bucket            *string
+	prefix            *string
+	path_style        *bool
+	access_key_id     *string
+	secret_sealed     *string
+	local_dir         *string
+	max_parts         *int
+	addmax_parts      *int
+	clearedFields     map[string]struct{}
+	default_of        map[string]struct{}
+	removeddefault_of map[string]struct{}
+	cleareddefault_of bool
+	done              bool
+	oldValue          func(context.Context) (*StorageTarget, error)
+	predicates        []predicate.StorageTarget
+}
+
+var _ ent.Mutation = (*StorageTargetMutation)(nil)
+
+// storagetargetOption allows management of the mutation configuration using functional options.
+type storagetargetOption func(*StorageTargetMutation)
+
+// newStorageTargetMutation creates new mutation for the StorageTarget entity.
+func newStorageTargetMutation(c config, op Op, opts ...storagetargetOption) *StorageTargetMutation {
+	m := &StorageTargetMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeStorageTarget,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withStorageTargetID sets the ID field of the mutation.
+func withStorageTargetID(id string) storagetargetOption {
+	return func(m *StorageTargetMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *StorageTarget
+		)
+		m.oldValue = func(ctx context.Context) (*StorageTarget, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().StorageTarget.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withStorageTarget sets the old StorageTarget of the mutation.
+func withStorageTarget(node *StorageTarget) storagetargetOption {
+	return func(m *StorageTargetMutation) {
+		m.oldValue = func(context.Context) (*StorageTarget, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m StorageTargetMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m StorageTargetMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of StorageTarget entities.
+func (m *StorageTargetMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *StorageTargetMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *StorageTargetMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().StorageTarget.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *StorageTargetMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *StorageTargetMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the StorageTarget entity.
+// If the StorageTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StorageTargetMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *StorageTargetMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *StorageTargetMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *StorageTargetMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the StorageTarget entity.
+// If the StorageTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StorageTargetMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *StorageTargetMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *StorageTargetMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *StorageTargetMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the StorageTarget entity.
+// If the StorageTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StorageTargetMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *StorageTargetMutation) ResetName() {
+	m.name = nil
+}
+
+// SetType sets the "type" field.
+func (m *StorageTargetMutation) SetType(s storagetarget.Type) {
+	m._type = &s
+}
+
+// GetType returns the value of the "type" field in the mutation.
+func (m *StorageTargetMutation) GetType() (r storagetarget.Type, exists bool) {
+	v := m._type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldType returns the old "type" field's value of the StorageTarget entity.
+// If the StorageTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StorageTargetMutation) OldType(ctx context.Context) (v storagetarget.Type, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldType: %w", err)
+	}
+	return oldValue.Type, nil
+}
+
+// ResetType resets all changes to the "type" field.
+func (m *StorageTargetMutation) ResetType() {
+	m._type = nil
+}
+
+// SetEndpoint sets the "endpoint" field.
+func (m *StorageTargetMutation) SetEndpoint(s string) {
+	m.endpoint = &s
+}
+
+// Endpoint returns the value of the "endpoint" field in the mutation.
+func (m *StorageTargetMutation) Endpoint() (r string, exists bool) {
+	v := m.endpoint
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndpoint returns the old "endpoint" field's value of the StorageTarget entity.
+// If the StorageTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StorageTargetMutation) OldEndpoint(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndpoint is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndpoint requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndpoint: %w", err)
+	}
+	return oldValue.Endpoint, nil
+}
+
+// ResetEndpoint resets all changes to the "endpoint" field.
+func (m *StorageTargetMutation) ResetEndpoint() {
+	m.endpoint = nil
+}
+
+// SetRegion sets the "region" field.
+func (m *StorageTargetMutation) SetRegion(s string) {
+	m.region = &s
+}
+
+// Region returns the value of the "region" field in the mutation.
+func (m *StorageTargetMutation) Region() (r string, exists bool) {
+	v := m.region
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegion returns the old "region" field's value of the StorageTarget entity.
+// If the StorageTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StorageTargetMutation) OldRegion(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegion: %w", err)
+	}
+	return oldValue.Region, nil
+}
+
+// ResetRegion resets all changes to the "region" field.
+func (m *StorageTargetMutation) ResetRegion() {
+	m.region = nil
+}
+
+// SetBucket sets the "bucket" field.
+func (m *StorageTargetMutation) SetBucket(s string) {
+	m.bucket = &s
+}
+
+// Bucket returns the value of the "bucket" field in the mutation.
+func (m *StorageTargetMutation) Bucket() (r string, exists bool) {
+	v := m.bucket
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBucket returns the old "bucket" field's value of the StorageTarget entity.
+// If the StorageTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StorageTargetMutation) OldBucket(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBucket is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBucket requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBucket: %w", err)
+	}
+	return oldValue.Bucket, nil
+}
+
+// ResetBucket resets all changes to the "bucket" field.
+func (m *StorageTargetMutation) ResetBucket() {
+	m.bucket = nil
+}
+
+// SetPrefix sets the "prefix" field.
+func (m *StorageTargetMutation) SetPrefix(s string) {
+	m.prefix = &s
+}
+
+// Prefix returns the value of the "prefix" field in the mutation.
+func (m *StorageTargetMutation) Prefix() (r string, exists bool) {
+	v := m.prefix
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrefix returns the old "prefix" field's value of the StorageTarget entity.
+// If the StorageTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StorageTargetMutation) OldPrefix(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrefix is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrefix requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrefix: %w", err)
+	}
+	return oldValue.Prefix, nil
+}
+
+// ResetPrefix resets all changes to the "prefix" field.
+func (m *StorageTargetMutation) ResetPrefix() {
+	m.prefix = nil
+}
+
+// SetPathStyle sets the "path_style" field.
+func (m *StorageTargetMutation) SetPathStyle(b bool) {
+	m.path_style = &b
+}
+
+// PathStyle returns the value of the "path_style" field in the mutation.
+func (m *StorageTargetMutation) PathStyle() (r bool, exists bool) {
+	v := m.path_style
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPathStyle returns the old "path_style" field's value of the StorageTarget entity.
+// If the StorageTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StorageTargetMutation) OldPathStyle(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPathStyle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPathStyle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPathStyle: %w", err)
+	}
+	return oldValue.PathStyle, nil
+}
+
+// ResetPathStyle resets all changes to the "path_style" field.
+func (m *StorageTargetMutation) ResetPathStyle() {
+	m.path_style = nil
+}
+
+// SetAccessKeyID sets the "access_key_id" field.
+func (m *StorageTargetMutation) SetAccessKeyID(s string) {
+	m.access_key_id = &s
+}
+
+// AccessKeyID returns the value of the "access_key_id" field in the mutation.
+func (m *StorageTargetMutation) AccessKeyID() (r string, exists bool) {
+	v := m.access_key_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccessKeyID returns the old "access_key_id" field's value of the StorageTarget entity.
+// If the StorageTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StorageTargetMutation) OldAccessKeyID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccessKeyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccessKeyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccessKeyID: %w", err)
+	}
+	return oldValue.AccessKeyID, nil
+}
+
+// ResetAccessKeyID resets all changes to the "access_key_id" field.
+func (m *StorageTargetMutation) ResetAccessKeyID() {
+	m.access_key_id = nil
+}
+
+// SetSecretSealed sets the "secret_sealed" field.
+func (m *StorageTargetMutation) SetSecretSealed(s string) {
+	m.secret_sealed = &s
+}
+
+// SecretSealed returns the value of the "secret_sealed" field in the mutation.
+func (m *StorageTargetMutation) SecretSealed() (r string, exists bool) {
+	v := m.secret_sealed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSecretSealed returns the old "secret_sealed" field's value of the StorageTarget entity.
+// If the StorageTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StorageTargetMutation) OldSecretSealed(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSecretSealed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSecretSealed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSecretSealed: %w", err)
+	}
+	return oldValue.SecretSealed, nil
+}
+
+// ResetSecretSealed resets all changes to the "secret_sealed" field.
+func (m *StorageTargetMutation) ResetSecretSealed() {
+	m.secret_sealed = nil
+}
+
+// SetLocalDir sets the "local_dir" field.
+func (m *StorageTargetMutation) SetLocalDir(s string) {
+	m.local_dir = &s
+}
+
+// LocalDir returns the value of the "local_dir" field in the mutation.
+func (m *StorageTargetMutation) LocalDir() (r string, exists bool) {
+	v := m.local_dir
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLocalDir returns the old "local_dir" field's value of the StorageTarget entity.
+// If the StorageTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StorageTargetMutation) OldLocalDir(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLocalDir is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLocalDir requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLocalDir: %w", err)
+	}
+	return oldValue.LocalDir, nil
+}
+
+// ResetLocalDir resets all changes to the "local_dir" field.
+func (m *StorageTargetMutation) ResetLocalDir() {
+	m.local_dir = nil
+}
+
+// SetMaxParts sets the "max_parts" field.
+func (m *StorageTargetMutation) SetMaxParts(i int) {
+	m.max_parts = &i
+	m.addmax_parts = nil
+}
+
+// MaxParts returns the value of the "max_parts" field in the mutation.
+func (m *StorageTargetMutation) MaxParts() (r int, exists bool) {
+	v := m.max_parts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMaxParts returns the old "max_parts" field's value of the StorageTarget entity.
+// If the StorageTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StorageTargetMutation) OldMaxParts(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMaxParts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMaxParts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMaxParts: %w", err)
+	}
+	return oldValue.MaxParts, nil
+}
+
+// AddMaxParts adds i to the "max_parts" field.
+func (m *StorageTargetMutation) AddMaxParts(i int) {
+	if m.addmax_parts != nil {
+		*m.addmax_parts += i
+	} else {
+		m.addmax_parts = &i
+	}
+}
+
+// AddedMaxParts returns the value that was added to the "max_parts" field in this mutation.
+func (m *StorageTargetMutation) AddedMaxParts() (r int, exists bool) {
+	v := m.addmax_parts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMaxParts resets all changes to the "max_parts" field.
+func (m *StorageTargetMutation) ResetMaxParts() {
+	m.max_parts = nil
+	m.addmax_parts = nil
+}
+
+// AddDefaultOfIDs adds the "default_of" edge to the Project entity by ids.
+func (m *StorageTargetMutation) AddDefaultOfIDs(ids ...string) {
+	if m.default_of == nil {
+		m.default_of = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.default_of[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDefaultOf clears the "default_of" edge to the Project entity.
+func (m *StorageTargetMutation) ClearDefaultOf() {
+	m.cleareddefault_of = true
+}
+
+// DefaultOfCleared reports if the "default_of" edge to the Project entity was cleared.
+func (m *StorageTargetMutation) DefaultOfCleared() bool {
+	return m.cleareddefault_of
+}
+
+// RemoveDefaultOfIDs removes the "default_of" edge to the Project entity by IDs.
+func (m *StorageTargetMutation) RemoveDefaultOfIDs(ids ...string) {
+	if m.removeddefault_of == nil {
+		m.removeddefault_of = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.default_of, ids[i])
+		m.removeddefault_of[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDefaultOf returns the removed IDs of the "default_of" edge to the Project entity.
+func (m *StorageTargetMutation) RemovedDefaultOfIDs() (ids []string) {
+	for id := range m.removeddefault_of {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DefaultOfIDs returns the "default_of" edge IDs in the mutation.
+func (m *StorageTargetMutation) DefaultOfIDs() (ids []string) {
+	for id := range m.default_of {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDefaultOf resets all changes to the "default_of" edge.
+func (m *StorageTargetMutation) ResetDefaultOf() {
+	m.default_of = nil
+	m.cleareddefault_of = false
+	m.removeddefault_of = nil
+}
+
+// Where appends a list predicates to the StorageTargetMutation builder.
+func (m *StorageTargetMutation) Where(ps ...predicate.StorageTarget) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the StorageTargetMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *StorageTargetMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.StorageTarget, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *StorageTargetMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *StorageTargetMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (StorageTarget).
+func (m *StorageTargetMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *StorageTargetMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, storagetarget.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, storagetarget.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, storagetarget.FieldName)
+	}
+	if m._type != nil {
+		fields = append(fields, storagetarget.FieldType)
+	}
+	if m.endpoint != nil {
+		fields = append(fields, storagetarget.FieldEndpoint)
+	}
+	if m.region != nil {
+		fields = append(fields, storagetarget.FieldRegion)
+	}
+	if m.bucket != nil {
+		fields = append(fields, storagetarget.FieldBucket)
+	}
+	if m.prefix != nil {
+		fields = append(fields, storagetarget.FieldPrefix)
+	}
+	if m.path_style != nil {
+		fields = append(fields, storagetarget.FieldPathStyle)
+	}
+	if m.access_key_id != nil {
+		fields = append(fields, storagetarget.FieldAccessKeyID)
+	}
+	if m.secret_sealed != nil {
+		fields = append(fields, storagetarget.FieldSecretSealed)
+	}
+	if m.local_dir != nil {
+		fields = append(fields, storagetarget.FieldLocalDir)
+	}
+	if m.max_parts != nil {
+		fields = append(fields, storagetarget.FieldMaxParts)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *StorageTargetMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case storagetarget.FieldCreatedAt:
+		return m.CreatedAt()
+	case storagetarget.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case storagetarget.FieldName:
+		return m.Name()
+	case storagetarget.FieldType:
+		return m.GetType()
+	case storagetarget.FieldEndpoint:
+		return m.Endpoint()
+	case storagetarget.FieldRegion:
+		return m.Region()
+	case storagetarget.FieldBucket:
+		return m.Bucket()
+	case storagetarget.FieldPrefix:
+		return m.Prefix()
+	case storagetarget.FieldPathStyle:
+		return m.PathStyle()
+	case storagetarget.FieldAccessKeyID:
+		return m.AccessKeyID()
+	case storagetarget.FieldSecretSealed:
+		return m.SecretSealed()
+	case storagetarget.FieldLocalDir:
+		return m.LocalDir()
+	case storagetarget.FieldMaxParts:
+		return m.MaxParts()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *StorageTargetMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case storagetarget.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case storagetarget.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case storagetarget.FieldName:
+		return m.OldName(ctx)
+	case storagetarget.FieldType:
+		return m.OldType(ctx)
+	case storagetarget.FieldEndpoint:
+		return m.OldEndpoint(ctx)
+	case storagetarget.FieldRegion:
+		return m.OldRegion(ctx)
+	case storagetarget.FieldBucket:
+		return m.OldBucket(ctx)
+	case storagetarget.FieldPrefix:
+		return m.OldPrefix(ctx)
+	case storagetarget.FieldPathStyle:
+		return m.OldPathStyle(ctx)
+	case storagetarget.FieldAccessKeyID:
+		return m.OldAccessKeyID(ctx)
+	case storagetarget.FieldSecretSealed:
+		return m.OldSecretSealed(ctx)
+	case storagetarget.FieldLocalDir:
+		return m.OldLocalDir(ctx)
+	case storagetarget.FieldMaxParts:
+		return m.OldMaxParts(ctx)
+	}
+	return nil, fmt.Errorf("unknown StorageTarget field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StorageTargetMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case storagetarget.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case storagetarget.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case storagetarget.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case storagetarget.FieldType:
+		v, ok := value.(storagetarget.Type)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetType(v)
+		return nil
+	case storagetarget.FieldEndpoint:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndpoint(v)
+		return nil
+	case storagetarget.FieldRegion:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegion(v)
+		return nil
+	case storagetarget.FieldBucket:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBucket(v)
+		return nil
+	case storagetarget.FieldPrefix:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrefix(v)
+		return nil
+	case storagetarget.FieldPathStyle:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPathStyle(v)
+		return nil
+	case storagetarget.FieldAccessKeyID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccessKeyID(v)
+		return nil
+	case storagetarget.FieldSecretSealed:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSecretSealed(v)
+		return nil
+	case storagetarget.FieldLocalDir:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLocalDir(v)
+		return nil
+	case storagetarget.FieldMaxParts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMaxParts(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StorageTarget field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *StorageTargetMutation) AddedFields() []string {
+	var fields []string
+	if m.addmax_parts != nil {
+		fields = append(fields, storagetarget.FieldMaxParts)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *StorageTargetMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case storagetarget.FieldMaxParts:
+		return m.AddedMaxParts()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StorageTargetMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case storagetarget.FieldMaxParts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMaxParts(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StorageTarget numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *StorageTargetMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *StorageTargetMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *StorageTargetMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown StorageTarget nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *StorageTargetMutation) ResetField(name string) error {
+	switch name {
+	case storagetarget.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case storagetarget.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case storagetarget.FieldName:
+		m.ResetName()
+		return nil
+	case storagetarget.FieldType:
+		m.ResetType()
+		return nil
+	case storagetarget.FieldEndpoint:
+		m.ResetEndpoint()
+		return nil
+	case storagetarget.FieldRegion:
+		m.ResetRegion()
+		return nil
+	case storagetarget.FieldBucket:
+		m.ResetBucket()
+		return nil
+	case storagetarget.FieldPrefix:
+		m.ResetPrefix()
+		return nil
+	case storagetarget.FieldPathStyle:
+		m.ResetPathStyle()
+		return nil
+	case storagetarget.FieldAccessKeyID:
+		m.ResetAccessKeyID()
+		return nil
+	case storagetarget.FieldSecretSealed:
+		m.ResetSecretSealed()
+		return nil
+	case storagetarget.FieldLocalDir:
+		m.ResetLocalDir()
+		return nil
+	case storagetarget.FieldMaxParts:
+		m.ResetMaxParts()
+		return nil
+	}
+	return fmt.Errorf("unknown StorageTarget field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *StorageTargetMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.default_of != nil {
+		edges = append(edges, storagetarget.EdgeDefaultOf)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *StorageTargetMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case storagetarget.EdgeDefaultOf:
+		ids := make([]ent.Value, 0, len(m.default_of))
+		for id := range m.default_of {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *StorageTargetMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removeddefault_of != nil {
+		edges = append(edges, storagetarget.EdgeDefaultOf)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *StorageTargetMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case storagetarget.EdgeDefaultOf:
+		ids := make([]ent.Value, 0, len(m.removeddefault_of))
+		for id := range m.removeddefault_of {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *StorageTargetMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareddefault_of {
+		edges = append(edges, storagetarget.EdgeDefaultOf)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *StorageTargetMutation) EdgeCleared(name string) bool {
+	switch name {
+	case storagetarget.EdgeDefaultOf:
+		return m.cleareddefault_of
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *StorageTargetMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown StorageTarget unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *StorageTargetMutation) ResetEdge(name string) error {
+	switch name {
+	case storagetarget.EdgeDefaultOf:
+		m.ResetDefaultOf()
+		return nil
+	}
+	return fmt.Errorf("unknown StorageTarget edge %s", name)
 }

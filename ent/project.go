@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/cofferhq/coffer/ent/project"
+	"github.com/cofferhq/coffer/ent/storagetarget"
 )
 
 // Project is the model entity for the Project schema.
@@ -24,8 +25,44 @@ type Project struct {
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
 	// Consistency holds the value of the "consistency" field.
-	Consistency  project.Consistency `json:"consistency,omitempty"`
+	Consistency project.Consistency `json:"consistency,omitempty"`
+	// DefaultTargetID holds the value of the "default_target_id" field.
+	DefaultTargetID *string `json:"default_target_id,omitempty"`
+	// Edges holds the relations/edges for other nodes in the graph.
+	// The values are being populated by the ProjectQuery when eager-loading is set.
+	Edges        ProjectEdges `json:"edges"`
 	selectValues sql.SelectValues
+}
+
+// ProjectEdges holds the relations/edges for other nodes in the graph.
+type ProjectEdges struct {
+	// DefaultTarget holds the value of the default_target edge.
+	DefaultTarget *StorageTarget `json:"default_target,omitempty"`
+	// Paths holds the value of the paths edge.
+	Paths []*ProjectPath `json:"paths,omitempty"`
+	// loadedTypes holds the information for reporting if a
+	// type was loaded (or requested) in eager-loading or not.
+	loadedTypes [2]bool
+}
+
+// DefaultTargetOrErr returns the DefaultTarget value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ProjectEdges) DefaultTargetOrErr() (*StorageTarget, error) {
+	if e.DefaultTarget != nil {
+		return e.DefaultTarget, nil
+	} else if e.loadedTypes[0] {
+		return nil, &NotFoundError{label: storagetarget.Label}
+	}
+	return nil, &NotLoadedError{edge: "default_target"}
+}
+
+// PathsOrErr returns the Paths value or an error if the edge
+// was not loaded in eager-loading.
+func (e ProjectEdges) PathsOrErr() ([]*ProjectPath, error) {
+	if e.loadedTypes[1] {
+		return e.Paths, nil
+	}
+	return nil, &NotLoadedError{edge: "paths"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -33,7 +70,7 @@ func (*Project) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case project.FieldID, project.FieldName, project.FieldConsistency:
+		case project.FieldID, project.FieldName, project.FieldConsistency, project.FieldDefaultTargetID:
 			values[i] = new(sql.NullString)
 		case project.FieldCreatedAt, project.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -82,6 +119,13 @@ func (_m *Project) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Consistency = project.Consistency(value.String)
 			}
+		case project.FieldDefaultTargetID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field default_target_id", values[i])
+			} else if value.Valid {
+				_m.DefaultTargetID = new(string)
+				*_m.DefaultTargetID = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -93,6 +137,16 @@ func (_m *Project) assignValues(columns []string, values []any) error {
 // This includes values selected through modifiers, order, etc.
 func (_m *Project) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
+}
+
+// QueryDefaultTarget queries the "default_target" edge of the Project entity.
+func (_m *Project) QueryDefaultTarget() *StorageTargetQuery {
+	return NewProjectClient(_m.config).QueryDefaultTarget(_m)
+}
+
+// QueryPaths queries the "paths" edge of the Project entity.
+func (_m *Project) QueryPaths() *ProjectPathQuery {
+	return NewProjectClient(_m.config).QueryPaths(_m)
 }
 
 // Update returns a builder for updating this Project.
@@ -129,6 +183,11 @@ func (_m *Project) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("consistency=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Consistency))
+	builder.WriteString(", ")
+	if v := _m.DefaultTargetID; v != nil {
+		builder.WriteString("default_target_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -13,6 +13,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/cofferhq/coffer/ent/project"
+	"github.com/cofferhq/coffer/ent/projectpath"
+	"github.com/cofferhq/coffer/ent/storagetarget"
 )
 
 // ProjectCreate is the builder for creating a Project entity.
@@ -71,6 +73,20 @@ func (_c *ProjectCreate) SetNillableConsistency(v *project.Consistency) *Project
 	return _c
 }
 
+// SetDefaultTargetID sets the "default_target_id" field.
+func (_c *ProjectCreate) SetDefaultTargetID(v string) *ProjectCreate {
+	_c.mutation.SetDefaultTargetID(v)
+	return _c
+}
+
+// SetNillableDefaultTargetID sets the "default_target_id" field if the given value is not nil.
+func (_c *ProjectCreate) SetNillableDefaultTargetID(v *string) *ProjectCreate {
+	if v != nil {
+		_c.SetDefaultTargetID(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *ProjectCreate) SetID(v string) *ProjectCreate {
 	_c.mutation.SetID(v)
@@ -83,6 +99,26 @@ func (_c *ProjectCreate) SetNillableID(v *string) *ProjectCreate {
 		_c.SetID(*v)
 	}
 	return _c
+}
+
+// SetDefaultTarget sets the "default_target" edge to the StorageTarget entity.
+func (_c *ProjectCreate) SetDefaultTarget(v *StorageTarget) *ProjectCreate {
+	return _c.SetDefaultTargetID(v.ID)
+}
+
+// AddPathIDs adds the "paths" edge to the ProjectPath entity by IDs.
+func (_c *ProjectCreate) AddPathIDs(ids ...string) *ProjectCreate {
+	_c.mutation.AddPathIDs(ids...)
+	return _c
+}
+
+// AddPaths adds the "paths" edges to the ProjectPath entity.
+func (_c *ProjectCreate) AddPaths(v ...*ProjectPath) *ProjectCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddPathIDs(ids...)
 }
 
 // Mutation returns the ProjectMutation object of the builder.
@@ -219,6 +255,39 @@ func (_c *ProjectCreate) createSpec() (*Project, *sqlgraph.CreateSpec) {
 		_spec.SetField(project.FieldConsistency, field.TypeEnum, value)
 		_node.Consistency = value
 	}
+	if nodes := _c.mutation.DefaultTargetIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   project.DefaultTargetTable,
+			Columns: []string{project.DefaultTargetColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(storagetarget.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.DefaultTargetID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PathsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.PathsTable,
+			Columns: []string{project.PathsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(projectpath.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -304,6 +373,24 @@ func (u *ProjectUpsert) SetConsistency(v project.Consistency) *ProjectUpsert {
 // UpdateConsistency sets the "consistency" field to the value that was provided on create.
 func (u *ProjectUpsert) UpdateConsistency() *ProjectUpsert {
 	u.SetExcluded(project.FieldConsistency)
+	return u
+}
+
+// SetDefaultTargetID sets the "default_target_id" field.
+func (u *ProjectUpsert) SetDefaultTargetID(v string) *ProjectUpsert {
+	u.Set(project.FieldDefaultTargetID, v)
+	return u
+}
+
+// UpdateDefaultTargetID sets the "default_target_id" field to the value that was provided on create.
+func (u *ProjectUpsert) UpdateDefaultTargetID() *ProjectUpsert {
+	u.SetExcluded(project.FieldDefaultTargetID)
+	return u
+}
+
+// ClearDefaultTargetID clears the value of the "default_target_id" field.
+func (u *ProjectUpsert) ClearDefaultTargetID() *ProjectUpsert {
+	u.SetNull(project.FieldDefaultTargetID)
 	return u
 }
 
@@ -397,6 +484,27 @@ func (u *ProjectUpsertOne) SetConsistency(v project.Consistency) *ProjectUpsertO
 func (u *ProjectUpsertOne) UpdateConsistency() *ProjectUpsertOne {
 	return u.Update(func(s *ProjectUpsert) {
 		s.UpdateConsistency()
+	})
+}
+
+// SetDefaultTargetID sets the "default_target_id" field.
+func (u *ProjectUpsertOne) SetDefaultTargetID(v string) *ProjectUpsertOne {
+	return u.Update(func(s *ProjectUpsert) {
+		s.SetDefaultTargetID(v)
+	})
+}
+
+// UpdateDefaultTargetID sets the "default_target_id" field to the value that was provided on create.
+func (u *ProjectUpsertOne) UpdateDefaultTargetID() *ProjectUpsertOne {
+	return u.Update(func(s *ProjectUpsert) {
+		s.UpdateDefaultTargetID()
+	})
+}
+
+// ClearDefaultTargetID clears the value of the "default_target_id" field.
+func (u *ProjectUpsertOne) ClearDefaultTargetID() *ProjectUpsertOne {
+	return u.Update(func(s *ProjectUpsert) {
+		s.ClearDefaultTargetID()
 	})
 }
 
@@ -657,6 +765,27 @@ func (u *ProjectUpsertBulk) SetConsistency(v project.Consistency) *ProjectUpsert
 func (u *ProjectUpsertBulk) UpdateConsistency() *ProjectUpsertBulk {
 	return u.Update(func(s *ProjectUpsert) {
 		s.UpdateConsistency()
+	})
+}
+
+// SetDefaultTargetID sets the "default_target_id" field.
+func (u *ProjectUpsertBulk) SetDefaultTargetID(v string) *ProjectUpsertBulk {
+	return u.Update(func(s *ProjectUpsert) {
+		s.SetDefaultTargetID(v)
+	})
+}
+
+// UpdateDefaultTargetID sets the "default_target_id" field to the value that was provided on create.
+func (u *ProjectUpsertBulk) UpdateDefaultTargetID() *ProjectUpsertBulk {
+	return u.Update(func(s *ProjectUpsert) {
+		s.UpdateDefaultTargetID()
+	})
+}
+
+// ClearDefaultTargetID clears the value of the "default_target_id" field.
+func (u *ProjectUpsertBulk) ClearDefaultTargetID() *ProjectUpsertBulk {
+	return u.Update(func(s *ProjectUpsert) {
+		s.ClearDefaultTargetID()
 	})
 }
 

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"math"
 
@@ -13,15 +14,19 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/cofferhq/coffer/ent/predicate"
 	"github.com/cofferhq/coffer/ent/project"
+	"github.com/cofferhq/coffer/ent/projectpath"
+	"github.com/cofferhq/coffer/ent/storagetarget"
 )
 
 // ProjectQuery is the builder for querying Project entities.
 type ProjectQuery struct {
 	config
-	ctx        *QueryContext
-	order      []project.OrderOption
-	inters     []Interceptor
-	predicates []predicate.Project
+	ctx               *QueryContext
+	order             []project.OrderOption
+	inters            []Interceptor
+	predicates        []predicate.Project
+	withDefaultTarget *StorageTargetQuery
+	withPaths         *ProjectPathQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -56,6 +61,50 @@ func (_q *ProjectQuery) Unique(unique bool) *ProjectQuery {
 func (_q *ProjectQuery) Order(o ...project.OrderOption) *ProjectQuery {
 	_q.order = append(_q.order, o...)
 	return _q
+}
+
+// QueryDefaultTarget chains the current query on the "default_target" edge.
+func (_q *ProjectQuery) QueryDefaultTarget() *StorageTargetQuery {
+	query := (&StorageTargetClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(project.Table, project.FieldID, selector),
+			sqlgraph.To(storagetarget.Table, storagetarget.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, project.DefaultTargetTable, project.DefaultTargetColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPaths chains the current query on the "paths" edge.
+func (_q *ProjectQuery) QueryPaths() *ProjectPathQuery {
+	query := (&ProjectPathClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(project.Table, project.FieldID, selector),
+			sqlgraph.To(projectpath.Table, projectpath.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, project.PathsTable, project.PathsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
 }
 
 // First returns the first Project entity from the query.
@@ -245,15 +294,39 @@ func (_q *ProjectQuery) Clone() *ProjectQuery {
 		return nil
 	}
 	return &ProjectQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]project.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.Project{}, _q.predicates...),
+		config:            _q.config,
+		ctx:               _q.ctx.Clone(),
+		order:             append([]project.OrderOption{}, _q.order...),
+		inters:            append([]Interceptor{}, _q.inters...),
+		predicates:        append([]predicate.Project{}, _q.predicates...),
+		withDefaultTarget: _q.withDefaultTarget.Clone(),
+		withPaths:         _q.withPaths.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
 	}
+}
+
+// WithDefaultTarget tells the query-builder to eager-load the nodes that are connected to
+// the "default_target" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProjectQuery) WithDefaultTarget(opts ...func(*StorageTargetQuery)) *ProjectQuery {
+	query := (&StorageTargetClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDefaultTarget = query
+	return _q
+}
+
+// WithPaths tells the query-builder to eager-load the nodes that are connected to
+// the "paths" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProjectQuery) WithPaths(opts ...func(*ProjectPathQuery)) *ProjectQuery {
+	query := (&ProjectPathClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPaths = query
+	return _q
 }
 
 // GroupBy is used to group vertices by one or more fields/columns.
@@ -332,8 +405,12 @@ func (_q *ProjectQuery) prepareQuery(ctx context.Context) error {
 
 func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Project, error) {
 	var (
-		nodes = []*Project{}
-		_spec = _q.querySpec()
+		nodes       = []*Project{}
+		_spec       = _q.querySpec()
+		loadedTypes = [2]bool{
+			_q.withDefaultTarget != nil,
+			_q.withPaths != nil,
+		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Project).scanValues(nil, columns)
@@ -341,6 +418,7 @@ func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Proj
 	_spec.Assign = func(columns []string, values []any) error {
 		node := &Project{config: _q.config}
 		nodes = append(nodes, node)
+		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
 	for i := range hooks {
@@ -352,7 +430,83 @@ func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Proj
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
+	if query := _q.withDefaultTarget; query != nil {
+		if err := _q.loadDefaultTarget(ctx, query, nodes, nil,
+			func(n *Project, e *StorageTarget) { n.Edges.DefaultTarget = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withPaths; query != nil {
+		if err := _q.loadPaths(ctx, query, nodes,
+			func(n *Project) { n.Edges.Paths = []*ProjectPath{} },
+			func(n *Project, e *ProjectPath) { n.Edges.Paths = append(n.Edges.Paths, e) }); err != nil {
+			return nil, err
+		}
+	}
 	return nodes, nil
+}
+
+func (_q *ProjectQuery) loadDefaultTarget(ctx context.Context, query *StorageTargetQuery, nodes []*Project, init func(*Project), assign func(*Project, *StorageTarget)) error {
+	ids := make([]string, 0, len(nodes))
+	nodeids := make(map[string][]*Project)
+	for i := range nodes {
+		if nodes[i].DefaultTargetID == nil {
+			continue
+		}
+		fk := *nodes[i].DefaultTargetID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(storagetarget.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "default_target_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *ProjectQuery) loadPaths(ctx context.Context, query *ProjectPathQuery, nodes []*Project, init func(*Project), assign func(*Project, *ProjectPath)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Project)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(projectpath.FieldProjectID)
+	}
+	query.Where(predicate.ProjectPath(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(project.PathsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ProjectID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "project_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
 }
 
 func (_q *ProjectQuery) sqlCount(ctx context.Context) (int, error) {
@@ -379,6 +533,9 @@ func (_q *ProjectQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != project.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
+		}
+		if _q.withDefaultTarget != nil {
+			_spec.Node.AddColumnOnce(project.FieldDefaultTargetID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

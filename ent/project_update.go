@@ -13,6 +13,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/cofferhq/coffer/ent/predicate"
 	"github.com/cofferhq/coffer/ent/project"
+	"github.com/cofferhq/coffer/ent/projectpath"
+	"github.com/cofferhq/coffer/ent/storagetarget"
 )
 
 // ProjectUpdate is the builder for updating Project entities.
@@ -62,9 +64,76 @@ func (_u *ProjectUpdate) SetNillableConsistency(v *project.Consistency) *Project
 	return _u
 }
 
+// SetDefaultTargetID sets the "default_target_id" field.
+func (_u *ProjectUpdate) SetDefaultTargetID(v string) *ProjectUpdate {
+	_u.mutation.SetDefaultTargetID(v)
+	return _u
+}
+
+// SetNillableDefaultTargetID sets the "default_target_id" field if the given value is not nil.
+func (_u *ProjectUpdate) SetNillableDefaultTargetID(v *string) *ProjectUpdate {
+	if v != nil {
+		_u.SetDefaultTargetID(*v)
+	}
+	return _u
+}
+
+// ClearDefaultTargetID clears the value of the "default_target_id" field.
+func (_u *ProjectUpdate) ClearDefaultTargetID() *ProjectUpdate {
+	_u.mutation.ClearDefaultTargetID()
+	return _u
+}
+
+// SetDefaultTarget sets the "default_target" edge to the StorageTarget entity.
+func (_u *ProjectUpdate) SetDefaultTarget(v *StorageTarget) *ProjectUpdate {
+	return _u.SetDefaultTargetID(v.ID)
+}
+
+// AddPathIDs adds the "paths" edge to the ProjectPath entity by IDs.
+func (_u *ProjectUpdate) AddPathIDs(ids ...string) *ProjectUpdate {
+	_u.mutation.AddPathIDs(ids...)
+	return _u
+}
+
+// AddPaths adds the "paths" edges to the ProjectPath entity.
+func (_u *ProjectUpdate) AddPaths(v ...*ProjectPath) *ProjectUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPathIDs(ids...)
+}
+
 // Mutation returns the ProjectMutation object of the builder.
 func (_u *ProjectUpdate) Mutation() *ProjectMutation {
 	return _u.mutation
+}
+
+// ClearDefaultTarget clears the "default_target" edge to the StorageTarget entity.
+func (_u *ProjectUpdate) ClearDefaultTarget() *ProjectUpdate {
+	_u.mutation.ClearDefaultTarget()
+	return _u
+}
+
+// ClearPaths clears all "paths" edges to the ProjectPath entity.
+func (_u *ProjectUpdate) ClearPaths() *ProjectUpdate {
+	_u.mutation.ClearPaths()
+	return _u
+}
+
+// RemovePathIDs removes the "paths" edge to ProjectPath entities by IDs.
+func (_u *ProjectUpdate) RemovePathIDs(ids ...string) *ProjectUpdate {
+	_u.mutation.RemovePathIDs(ids...)
+	return _u
+}
+
+// RemovePaths removes "paths" edges to ProjectPath entities.
+func (_u *ProjectUpdate) RemovePaths(v ...*ProjectPath) *ProjectUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePathIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -139,6 +208,80 @@ func (_u *ProjectUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Consistency(); ok {
 		_spec.SetField(project.FieldConsistency, field.TypeEnum, value)
 	}
+	if _u.mutation.DefaultTargetCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   project.DefaultTargetTable,
+			Columns: []string{project.DefaultTargetColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(storagetarget.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DefaultTargetIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   project.DefaultTargetTable,
+			Columns: []string{project.DefaultTargetColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(storagetarget.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PathsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.PathsTable,
+			Columns: []string{project.PathsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(projectpath.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPathsIDs(); len(nodes) > 0 && !_u.mutation.PathsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.PathsTable,
+			Columns: []string{project.PathsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(projectpath.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PathsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.PathsTable,
+			Columns: []string{project.PathsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(projectpath.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{project.Label}
@@ -193,9 +336,76 @@ func (_u *ProjectUpdateOne) SetNillableConsistency(v *project.Consistency) *Proj
 	return _u
 }
 
+// SetDefaultTargetID sets the "default_target_id" field.
+func (_u *ProjectUpdateOne) SetDefaultTargetID(v string) *ProjectUpdateOne {
+	_u.mutation.SetDefaultTargetID(v)
+	return _u
+}
+
+// SetNillableDefaultTargetID sets the "default_target_id" field if the given value is not nil.
+func (_u *ProjectUpdateOne) SetNillableDefaultTargetID(v *string) *ProjectUpdateOne {
+	if v != nil {
+		_u.SetDefaultTargetID(*v)
+	}
+	return _u
+}
+
+// ClearDefaultTargetID clears the value of the "default_target_id" field.
+func (_u *ProjectUpdateOne) ClearDefaultTargetID() *ProjectUpdateOne {
+	_u.mutation.ClearDefaultTargetID()
+	return _u
+}
+
+// SetDefaultTarget sets the "default_target" edge to the StorageTarget entity.
+func (_u *ProjectUpdateOne) SetDefaultTarget(v *StorageTarget) *ProjectUpdateOne {
+	return _u.SetDefaultTargetID(v.ID)
+}
+
+// AddPathIDs adds the "paths" edge to the ProjectPath entity by IDs.
+func (_u *ProjectUpdateOne) AddPathIDs(ids ...string) *ProjectUpdateOne {
+	_u.mutation.AddPathIDs(ids...)
+	return _u
+}
+
+// AddPaths adds the "paths" edges to the ProjectPath entity.
+func (_u *ProjectUpdateOne) AddPaths(v ...*ProjectPath) *ProjectUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPathIDs(ids...)
+}
+
 // Mutation returns the ProjectMutation object of the builder.
 func (_u *ProjectUpdateOne) Mutation() *ProjectMutation {
 	return _u.mutation
+}
+
+// ClearDefaultTarget clears the "default_target" edge to the StorageTarget entity.
+func (_u *ProjectUpdateOne) ClearDefaultTarget() *ProjectUpdateOne {
+	_u.mutation.ClearDefaultTarget()
+	return _u
+}
+
+// ClearPaths clears all "paths" edges to the ProjectPath entity.
+func (_u *ProjectUpdateOne) ClearPaths() *ProjectUpdateOne {
+	_u.mutation.ClearPaths()
+	return _u
+}
+
+// RemovePathIDs removes the "paths" edge to ProjectPath entities by IDs.
+func (_u *ProjectUpdateOne) RemovePathIDs(ids ...string) *ProjectUpdateOne {
+	_u.mutation.RemovePathIDs(ids...)
+	return _u
+}
+
+// RemovePaths removes "paths" edges to ProjectPath entities.
+func (_u *ProjectUpdateOne) RemovePaths(v ...*ProjectPath) *ProjectUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePathIDs(ids...)
 }
 
 // Where appends a list predicates to the ProjectUpdate builder.
@@ -299,6 +509,80 @@ func (_u *ProjectUpdateOne) sqlSave(ctx context.Context) (_node *Project, err er
 	}
 	if value, ok := _u.mutation.Consistency(); ok {
 		_spec.SetField(project.FieldConsistency, field.TypeEnum, value)
+	}
+	if _u.mutation.DefaultTargetCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   project.DefaultTargetTable,
+			Columns: []string{project.DefaultTargetColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(storagetarget.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DefaultTargetIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   project.DefaultTargetTable,
+			Columns: []string{project.DefaultTargetColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(storagetarget.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PathsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.PathsTable,
+			Columns: []string{project.PathsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(projectpath.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPathsIDs(); len(nodes) > 0 && !_u.mutation.PathsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.PathsTable,
+			Columns: []string{project.PathsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(projectpath.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PathsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.PathsTable,
+			Columns: []string{project.PathsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(projectpath.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_node = &Project{config: _u.config}
 	_spec.Assign = _node.assignValues

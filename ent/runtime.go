@@ -6,11 +6,16 @@ import (
 	"time"
 
 	"github.com/cofferhq/coffer/ent/apitoken"
+	"github.com/cofferhq/coffer/ent/backup"
+	"github.com/cofferhq/coffer/ent/backupitem"
 	"github.com/cofferhq/coffer/ent/container"
 	"github.com/cofferhq/coffer/ent/enrollmenttoken"
 	"github.com/cofferhq/coffer/ent/host"
 	"github.com/cofferhq/coffer/ent/project"
+	"github.com/cofferhq/coffer/ent/projectpath"
+	"github.com/cofferhq/coffer/ent/restore"
 	"github.com/cofferhq/coffer/ent/schema"
+	"github.com/cofferhq/coffer/ent/storagetarget"
 )
 
 // The init function reads all schema descriptors with runtime code
@@ -42,6 +47,94 @@ func init() {
 	apitoken.DefaultID = apitokenDescID.Default.(func() string)
 	// apitoken.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	apitoken.IDValidator = apitokenDescID.Validators[0].(func(string) error)
+	backupMixin := schema.Backup{}.Mixin()
+	backupMixinFields0 := backupMixin[0].Fields()
+	_ = backupMixinFields0
+	backupMixinFields1 := backupMixin[1].Fields()
+	_ = backupMixinFields1
+	backupFields := schema.Backup{}.Fields()
+	_ = backupFields
+	// backupDescCreatedAt is the schema descriptor for created_at field.
+	backupDescCreatedAt := backupMixinFields1[0].Descriptor()
+	// backup.DefaultCreatedAt holds the default value on creation for the created_at field.
+	backup.DefaultCreatedAt = backupDescCreatedAt.Default.(func() time.Time)
+	// backupDescName is the schema descriptor for name field.
+	backupDescName := backupFields[2].Descriptor()
+	// backup.DefaultName holds the default value on creation for the name field.
+	backup.DefaultName = backupDescName.Default.(string)
+	// backupDescSize is the schema descriptor for size field.
+	backupDescSize := backupFields[4].Descriptor()
+	// backup.DefaultSize holds the default value on creation for the size field.
+	backup.DefaultSize = backupDescSize.Default.(int64)
+	// backupDescError is the schema descriptor for error field.
+	backupDescError := backupFields[5].Descriptor()
+	// backup.DefaultError holds the default value on creation for the error field.
+	backup.DefaultError = backupDescError.Default.(string)
+	// backupDescPath is the schema descriptor for path field.
+	backupDescPath := backupFields[6].Descriptor()
+	// backup.DefaultPath holds the default value on creation for the path field.
+	backup.DefaultPath = backupDescPath.Default.(string)
+	// backupDescS3Key is the schema descriptor for s3_key field.
+	backupDescS3Key := backupFields[7].Descriptor()
+	// backup.DefaultS3Key holds the default value on creation for the s3_key field.
+	backup.DefaultS3Key = backupDescS3Key.Default.(string)
+	// backupDescID is the schema descriptor for id field.
+	backupDescID := backupMixinFields0[0].Descriptor()
+	// backup.DefaultID holds the default value on creation for the id field.
+	backup.DefaultID = backupDescID.Default.(func() string)
+	// backup.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	backup.IDValidator = backupDescID.Validators[0].(func(string) error)
+	backupitemMixin := schema.BackupItem{}.Mixin()
+	backupitemMixinFields0 := backupitemMixin[0].Fields()
+	_ = backupitemMixinFields0
+	backupitemFields := schema.BackupItem{}.Fields()
+	_ = backupitemFields
+	// backupitemDescContainerNamespace is the schema descriptor for container_namespace field.
+	backupitemDescContainerNamespace := backupitemFields[3].Descriptor()
+	// backupitem.DefaultContainerNamespace holds the default value on creation for the container_namespace field.
+	backupitem.DefaultContainerNamespace = backupitemDescContainerNamespace.Default.(string)
+	// backupitemDescContainerID is the schema descriptor for container_id field.
+	backupitemDescContainerID := backupitemFields[4].Descriptor()
+	// backupitem.DefaultContainerID holds the default value on creation for the container_id field.
+	backupitem.DefaultContainerID = backupitemDescContainerID.Default.(string)
+	// backupitemDescContainerName is the schema descriptor for container_name field.
+	backupitemDescContainerName := backupitemFields[5].Descriptor()
+	// backupitem.DefaultContainerName holds the default value on creation for the container_name field.
+	backupitem.DefaultContainerName = backupitemDescContainerName.Default.(string)
+	// backupitemDescUploadID is the schema descriptor for upload_id field.
+	backupitemDescUploadID := backupitemFields[8].Descriptor()
+	// backupitem.DefaultUploadID holds the default value on creation for the upload_id field.
+	backupitem.DefaultUploadID = backupitemDescUploadID.Default.(string)
+	// backupitemDescSize is the schema descriptor for size field.
+	backupitemDescSize := backupitemFields[9].Descriptor()
+	// backupitem.DefaultSize holds the default value on creation for the size field.
+	backupitem.DefaultSize = backupitemDescSize.Default.(int64)
+	// backupitemDescSourceBytes is the schema descriptor for source_bytes field.
+	backupitemDescSourceBytes := backupitemFields[10].Descriptor()
+	// backupitem.DefaultSourceBytes holds the default value on creation for the source_bytes field.
+	backupitem.DefaultSourceBytes = backupitemDescSourceBytes.Default.(int64)
+	// backupitemDescFiles is the schema descriptor for files field.
+	backupitemDescFiles := backupitemFields[11].Descriptor()
+	// backupitem.DefaultFiles holds the default value on creation for the files field.
+	backupitem.DefaultFiles = backupitemDescFiles.Default.(int64)
+	// backupitemDescSha256 is the schema descriptor for sha256 field.
+	backupitemDescSha256 := backupitemFields[12].Descriptor()
+	// backupitem.DefaultSha256 holds the default value on creation for the sha256 field.
+	backupitem.DefaultSha256 = backupitemDescSha256.Default.(string)
+	// backupitemDescDurationMs is the schema descriptor for duration_ms field.
+	backupitemDescDurationMs := backupitemFields[13].Descriptor()
+	// backupitem.DefaultDurationMs holds the default value on creation for the duration_ms field.
+	backupitem.DefaultDurationMs = backupitemDescDurationMs.Default.(int64)
+	// backupitemDescError is the schema descriptor for error field.
+	backupitemDescError := backupitemFields[15].Descriptor()
+	// backupitem.DefaultError holds the default value on creation for the error field.
+	backupitem.DefaultError = backupitemDescError.Default.(string)
+	// backupitemDescID is the schema descriptor for id field.
+	backupitemDescID := backupitemMixinFields0[0].Descriptor()
+	// backupitem.DefaultID holds the default value on creation for the id field.
+	backupitem.DefaultID = backupitemDescID.Default.(func() string)
+	// backupitem.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	backupitem.IDValidator = backupitemDescID.Validators[0].(func(string) error)
 	containerMixin := schema.Container{}.Mixin()
 	containerMixinFields0 := containerMixin[0].Fields()
 	_ = containerMixinFields0
@@ -180,4 +273,133 @@ func init() {
 	project.DefaultID = projectDescID.Default.(func() string)
 	// project.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	project.IDValidator = projectDescID.Validators[0].(func(string) error)
+	projectpathMixin := schema.ProjectPath{}.Mixin()
+	projectpathMixinFields0 := projectpathMixin[0].Fields()
+	_ = projectpathMixinFields0
+	projectpathMixinFields1 := projectpathMixin[1].Fields()
+	_ = projectpathMixinFields1
+	projectpathFields := schema.ProjectPath{}.Fields()
+	_ = projectpathFields
+	// projectpathDescCreatedAt is the schema descriptor for created_at field.
+	projectpathDescCreatedAt := projectpathMixinFields1[0].Descriptor()
+	// projectpath.DefaultCreatedAt holds the default value on creation for the created_at field.
+	projectpath.DefaultCreatedAt = projectpathDescCreatedAt.Default.(func() time.Time)
+	// projectpathDescHostID is the schema descriptor for host_id field.
+	projectpathDescHostID := projectpathFields[1].Descriptor()
+	// projectpath.HostIDValidator is a validator for the "host_id" field. It is called by the builders before save.
+	projectpath.HostIDValidator = projectpathDescHostID.Validators[0].(func(string) error)
+	// projectpathDescPath is the schema descriptor for path field.
+	projectpathDescPath := projectpathFields[2].Descriptor()
+	// projectpath.PathValidator is a validator for the "path" field. It is called by the builders before save.
+	projectpath.PathValidator = projectpathDescPath.Validators[0].(func(string) error)
+	// projectpathDescID is the schema descriptor for id field.
+	projectpathDescID := projectpathMixinFields0[0].Descriptor()
+	// projectpath.DefaultID holds the default value on creation for the id field.
+	projectpath.DefaultID = projectpathDescID.Default.(func() string)
+	// projectpath.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	projectpath.IDValidator = projectpathDescID.Validators[0].(func(string) error)
+	restoreMixin := schema.Restore{}.Mixin()
+	restoreMixinFields0 := restoreMixin[0].Fields()
+	_ = restoreMixinFields0
+	restoreMixinFields1 := restoreMixin[1].Fields()
+	_ = restoreMixinFields1
+	restoreFields := schema.Restore{}.Fields()
+	_ = restoreFields
+	// restoreDescCreatedAt is the schema descriptor for created_at field.
+	restoreDescCreatedAt := restoreMixinFields1[0].Descriptor()
+	// restore.DefaultCreatedAt holds the default value on creation for the created_at field.
+	restore.DefaultCreatedAt = restoreDescCreatedAt.Default.(func() time.Time)
+	// restoreDescTargetPath is the schema descriptor for target_path field.
+	restoreDescTargetPath := restoreFields[2].Descriptor()
+	// restore.DefaultTargetPath holds the default value on creation for the target_path field.
+	restore.DefaultTargetPath = restoreDescTargetPath.Default.(string)
+	// restoreDescError is the schema descriptor for error field.
+	restoreDescError := restoreFields[4].Descriptor()
+	// restore.DefaultError holds the default value on creation for the error field.
+	restore.DefaultError = restoreDescError.Default.(string)
+	// restoreDescID is the schema descriptor for id field.
+	restoreDescID := restoreMixinFields0[0].Descriptor()
+	// restore.DefaultID holds the default value on creation for the id field.
+	restore.DefaultID = restoreDescID.Default.(func() string)
+	// restore.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	restore.IDValidator = restoreDescID.Validators[0].(func(string) error)
+	storagetargetMixin := schema.StorageTarget{}.Mixin()
+	storagetargetMixinFields0 := storagetargetMixin[0].Fields()
+	_ = storagetargetMixinFields0
+	storagetargetMixinFields1 := storagetargetMixin[1].Fields()
+	_ = storagetargetMixinFields1
+	storagetargetFields := schema.StorageTarget{}.Fields()
+	_ = storagetargetFields
+	// storagetargetDescCreatedAt is the schema descriptor for created_at field.
+	storagetargetDescCreatedAt := storagetargetMixinFields1[0].Descriptor()
+	// storagetarget.DefaultCreatedAt holds the default value on creation for the created_at field.
+	storagetarget.DefaultCreatedAt = storagetargetDescCreatedAt.Default.(func() time.Time)
+	// storagetargetDescUpdatedAt is the schema descriptor for updated_at field.
+	storagetargetDescUpdatedAt := storagetargetMixinFields1[1].Descriptor()
+	// storagetarget.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	storagetarget.DefaultUpdatedAt = storagetargetDescUpdatedAt.Default.(func() time.Time)
+	// storagetarget.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	storagetarget.UpdateDefaultUpdatedAt = storagetargetDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// storagetargetDescName is the schema descriptor for name field.
+	storagetargetDescName := storagetargetFields[0].Descriptor()
+	// storagetarget.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	storagetarget.NameValidator = func() func(string) error {
+		validators := storagetargetDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// storagetargetDescEndpoint is the schema descriptor for endpoint field.
+	storagetargetDescEndpoint := storagetargetFields[2].Descriptor()
+	// storagetarget.DefaultEndpoint holds the default value on creation for the endpoint field.
+	storagetarget.DefaultEndpoint = storagetargetDescEndpoint.Default.(string)
+	// storagetargetDescRegion is the schema descriptor for region field.
+	storagetargetDescRegion := storagetargetFields[3].Descriptor()
+	// storagetarget.DefaultRegion holds the default value on creation for the region field.
+	storagetarget.DefaultRegion = storagetargetDescRegion.Default.(string)
+	// storagetargetDescBucket is the schema descriptor for bucket field.
+	storagetargetDescBucket := storagetargetFields[4].Descriptor()
+	// storagetarget.DefaultBucket holds the default value on creation for the bucket field.
+	storagetarget.DefaultBucket = storagetargetDescBucket.Default.(string)
+	// storagetargetDescPrefix is the schema descriptor for prefix field.
+	storagetargetDescPrefix := storagetargetFields[5].Descriptor()
+	// storagetarget.DefaultPrefix holds the default value on creation for the prefix field.
+	storagetarget.DefaultPrefix = storagetargetDescPrefix.Default.(string)
+	// storagetargetDescPathStyle is the schema descriptor for path_style field.
+	storagetargetDescPathStyle := storagetargetFields[6].Descriptor()
+	// storagetarget.DefaultPathStyle holds the default value on creation for the path_style field.
+	storagetarget.DefaultPathStyle = storagetargetDescPathStyle.Default.(bool)
+	// storagetargetDescAccessKeyID is the schema descriptor for access_key_id field.
+	storagetargetDescAccessKeyID := storagetargetFields[7].Descriptor()
+	// storagetarget.DefaultAccessKeyID holds the default value on creation for the access_key_id field.
+	storagetarget.DefaultAccessKeyID = storagetargetDescAccessKeyID.Default.(string)
+	// storagetargetDescSecretSealed is the schema descriptor for secret_sealed field.
+	storagetargetDescSecretSealed := storagetargetFields[8].Descriptor()
+	// storagetarget.DefaultSecretSealed holds the default value on creation for the secret_sealed field.
+	storagetarget.DefaultSecretSealed = storagetargetDescSecretSealed.Default.(string)
+	// storagetargetDescLocalDir is the schema descriptor for local_dir field.
+	storagetargetDescLocalDir := storagetargetFields[9].Descriptor()
+	// storagetarget.DefaultLocalDir holds the default value on creation for the local_dir field.
+	storagetarget.DefaultLocalDir = storagetargetDescLocalDir.Default.(string)
+	// storagetargetDescMaxParts is the schema descriptor for max_parts field.
+	storagetargetDescMaxParts := storagetargetFields[10].Descriptor()
+	// storagetarget.DefaultMaxParts holds the default value on creation for the max_parts field.
+	storagetarget.DefaultMaxParts = storagetargetDescMaxParts.Default.(int)
+	// storagetarget.MaxPartsValidator is a validator for the "max_parts" field. It is called by the builders before save.
+	storagetarget.MaxPartsValidator = storagetargetDescMaxParts.Validators[0].(func(int) error)
+	// storagetargetDescID is the schema descriptor for id field.
+	storagetargetDescID := storagetargetMixinFields0[0].Descriptor()
+	// storagetarget.DefaultID holds the default value on creation for the id field.
+	storagetarget.DefaultID = storagetargetDescID.Default.(func() string)
+	// storagetarget.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	storagetarget.IDValidator = storagetargetDescID.Validators[0].(func(string) error)
 }

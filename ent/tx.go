@@ -14,6 +14,10 @@ type Tx struct {
 	config
 	// APIToken is the client for interacting with the APIToken builders.
 	APIToken *APITokenClient
+	// Backup is the client for interacting with the Backup builders.
+	Backup *BackupClient
+	// BackupItem is the client for interacting with the BackupItem builders.
+	BackupItem *BackupItemClient
 	// Container is the client for interacting with the Container builders.
 	Container *ContainerClient
 	// EnrollmentToken is the client for interacting with the EnrollmentToken builders.
@@ -22,6 +26,12 @@ type Tx struct {
 	Host *HostClient
 	// Project is the client for interacting with the Project builders.
 	Project *ProjectClient
+	// ProjectPath is the client for interacting with the ProjectPath builders.
+	ProjectPath *ProjectPathClient
+	// Restore is the client for interacting with the Restore builders.
+	Restore *RestoreClient
+	// StorageTarget is the client for interacting with the StorageTarget builders.
+	StorageTarget *StorageTargetClient
 
 	// lazily loaded.
 	client     *Client
@@ -154,10 +164,15 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.APIToken = NewAPITokenClient(tx.config)
+	tx.Backup = NewBackupClient(tx.config)
+	tx.BackupItem = NewBackupItemClient(tx.config)
 	tx.Container = NewContainerClient(tx.config)
 	tx.EnrollmentToken = NewEnrollmentTokenClient(tx.config)
 	tx.Host = NewHostClient(tx.config)
 	tx.Project = NewProjectClient(tx.config)
+	tx.ProjectPath = NewProjectPathClient(tx.config)
+	tx.Restore = NewRestoreClient(tx.config)
+	tx.StorageTarget = NewStorageTargetClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

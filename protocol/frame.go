@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -57,12 +58,34 @@ func readFrameBody(r io.Reader) ([]byte, error) {
 	if n > MaxFrameSize {
 		return nil, fmt.Errorf("read frame of %d bytes: %w", n, ErrFrameTooLarge)
 	}
-	body := make([]byte, n)
-	if _, err := io.ReadFull(r, body); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF // the frame had started
+	// Small frames are read in one allocation. Larger ones grow with the
+	// bytes that actually arrive, so a peer cannot make this side reserve
+	// a megabyte per stream by sending a four-byte length alone.
+	if n <= smallFrame {
+		body := make([]byte, n)
+		if _, err := io.ReadFull(r, body); err != nil {
+			return nil, bodyError(err)
 		}
-		return nil, fmt.Errorf("read frame body: %w", err)
+		return body, nil
 	}
-	return body, nil
+	var buf bytes.Buffer
+	buf.Grow(smallFrame)
+	got, err := buf.ReadFrom(io.LimitReader(r, int64(n)))
+	if err != nil {
+		return nil, bodyError(err)
+	}
+	if got < int64(n) {
+		return nil, bodyError(io.EOF)
+	}
+	return buf.Bytes(), nil
+}
+
+// smallFrame is the largest frame read into a buffer of its declared size.
+const smallFrame = 64 << 10
+
+func bodyError(err error) error {
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF // the frame had started
+	}
+	return fmt.Errorf("read frame body: %w", err)
 }

@@ -19,10 +19,11 @@ const decodeSlack = 512 << 10
 // FuzzReadFrame feeds a peer's bytes to ReadFrame. Whatever arrives, reading
 // must not panic, and the length prefix alone must not buy more memory than
 // MaxFrameSize: anything beyond that has to be paid for with real bytes.
-// The seed corpus is in testdata/fuzz/FuzzReadFrame.
+// The seed corpus is in testdata/fuzz/FuzzReadFrame; its frames stay small
+// (see TestReadFrameDeepNesting for why).
 func FuzzReadFrame(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		limit := frameAlloc(data) + 4*uint64(len(data)) + decodeSlack
+		limit := allocLimit(data)
 
 		var h protocol.Header
 		allocated, errHeader := measureAlloc(func() error {
@@ -65,16 +66,18 @@ func measureAlloc(fn func() error) (uint64, error) {
 	return after.TotalAlloc - before.TotalAlloc, err
 }
 
-// frameAlloc is the body buffer that the length prefix of data may claim.
-func frameAlloc(data []byte) uint64 {
+// allocLimit is the most that reading a frame from data may allocate: the
+// body buffer its length prefix claims within MaxFrameSize, copies of the
+// bytes that really arrived, and the decoder's slack.
+func allocLimit(data []byte) uint64 {
+	limit := 4*uint64(len(data)) + decodeSlack
 	if len(data) < 4 {
-		return 0
+		return limit
 	}
-	n := uint64(binary.BigEndian.Uint32(data))
-	if n > protocol.MaxFrameSize {
-		return 0
+	if n := binary.BigEndian.Uint32(data); n <= protocol.MaxFrameSize {
+		limit += uint64(n)
 	}
-	return n
+	return limit
 }
 
 // checkFrameError checks the error ReadFrame returned against what the

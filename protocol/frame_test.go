@@ -247,6 +247,41 @@ func TestReadFrameBadJSON(t *testing.T) {
 	}
 }
 
+// Deeply nested bodies decode, or are refused beyond what the JSON decoder
+// allows, with the decoder's memory bounded either way. They are tested here
+// rather than seeded in the fuzz corpus: removing any byte of a well-formed
+// frame breaks its length prefix, so the fuzzer cannot shrink a large one
+// and spends its whole minimizing budget trying.
+func TestReadFrameDeepNesting(t *testing.T) {
+	// encoding/json allows 10000 levels; the message object is one of them.
+	tests := []struct {
+		depth   int
+		wantErr bool
+	}{
+		{1_000, false},
+		{9_999, false},
+		{10_000, true},
+		{200_000, true},
+	}
+	for _, tt := range tests {
+		body := `{"type":"result","body":` + strings.Repeat("[", tt.depth) +
+			strings.Repeat("]", tt.depth) + `}`
+		data := frame(uint32(len(body)), body)
+
+		var m protocol.Message
+		allocated, err := measureAlloc(func() error {
+			return protocol.ReadFrame(bytes.NewReader(data), &m)
+		})
+		if (err != nil) != tt.wantErr || errors.Is(err, protocol.ErrFrameTooLarge) {
+			t.Errorf("depth %d: got %v, want decode error %t", tt.depth, err, tt.wantErr)
+		}
+		if limit := allocLimit(data); allocated > limit {
+			t.Errorf("depth %d: allocated %d bytes, want at most %d",
+				tt.depth, allocated, limit)
+		}
+	}
+}
+
 func TestFramesBackToBack(t *testing.T) {
 	header := protocol.Header{Op: protocol.OpInventory, RequestID: "req-9"}
 	request := protocol.Message{Type: protocol.TypeRequest, Body: json.RawMessage(`{}`)}

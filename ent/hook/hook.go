@@ -21,6 +21,30 @@ func (f APITokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.APITokenMutation", m)
 }
 
+// The BackupFunc type is an adapter to allow the use of ordinary
+// function as Backup mutator.
+type BackupFunc func(context.Context, *ent.BackupMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f BackupFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.BackupMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BackupMutation", m)
+}
+
+// The BackupItemFunc type is an adapter to allow the use of ordinary
+// function as BackupItem mutator.
+type BackupItemFunc func(context.Context, *ent.BackupItemMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f BackupItemFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.BackupItemMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BackupItemMutation", m)
+}
+
 // The ContainerFunc type is an adapter to allow the use of ordinary
 // function as Container mutator.
 type ContainerFunc func(context.Context, *ent.ContainerMutation) (ent.Value, error)
@@ -67,6 +91,42 @@ func (f ProjectFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ProjectMutation", m)
+}
+
+// The ProjectPathFunc type is an adapter to allow the use of ordinary
+// function as ProjectPath mutator.
+type ProjectPathFunc func(context.Context, *ent.ProjectPathMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ProjectPathFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ProjectPathMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ProjectPathMutation", m)
+}
+
+// The RestoreFunc type is an adapter to allow the use of ordinary
+// function as Restore mutator.
+type RestoreFunc func(context.Context, *ent.RestoreMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f RestoreFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.RestoreMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RestoreMutation", m)
+}
+
+// The StorageTargetFunc type is an adapter to allow the use of ordinary
+// function as StorageTarget mutator.
+type StorageTargetFunc func(context.Context, *ent.StorageTargetMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f StorageTargetFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.StorageTargetMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StorageTargetMutation", m)
 }
 
 // Condition is a hook condition function.

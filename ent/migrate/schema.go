@@ -23,6 +23,81 @@ var (
 		Columns:    APITokensColumns,
 		PrimaryKey: []*schema.Column{APITokensColumns[0]},
 	}
+	// BackupsColumns holds the columns for the "backups" table.
+	BackupsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "project_id", Type: field.TypeString},
+		{Name: "target_id", Type: field.TypeString},
+		{Name: "name", Type: field.TypeString, Default: ""},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "RUNNING", "COMPLETED", "FAILED"}, Default: "PENDING"},
+		{Name: "size", Type: field.TypeInt64, Default: 0},
+		{Name: "error", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "path", Type: field.TypeString, Default: ""},
+		{Name: "s3_key", Type: field.TypeString, Default: ""},
+		{Name: "lease_until", Type: field.TypeTime, Nullable: true},
+		{Name: "started_at", Type: field.TypeTime, Nullable: true},
+		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+	}
+	// BackupsTable holds the schema information for the "backups" table.
+	BackupsTable = &schema.Table{
+		Name:       "backups",
+		Columns:    BackupsColumns,
+		PrimaryKey: []*schema.Column{BackupsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "backup_project_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{BackupsColumns[2], BackupsColumns[1]},
+			},
+			{
+				Name:    "backup_target_id",
+				Unique:  false,
+				Columns: []*schema.Column{BackupsColumns[3]},
+			},
+			{
+				Name:    "backup_status",
+				Unique:  false,
+				Columns: []*schema.Column{BackupsColumns[5]},
+			},
+		},
+	}
+	// BackupItemsColumns holds the columns for the "backup_items" table.
+	BackupItemsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"volume", "path"}},
+		{Name: "host_id", Type: field.TypeString},
+		{Name: "container_namespace", Type: field.TypeString, Default: ""},
+		{Name: "container_id", Type: field.TypeString, Default: ""},
+		{Name: "container_name", Type: field.TypeString, Default: ""},
+		{Name: "source_path", Type: field.TypeString},
+		{Name: "object_key", Type: field.TypeString},
+		{Name: "upload_id", Type: field.TypeString, Default: ""},
+		{Name: "size", Type: field.TypeInt64, Default: 0},
+		{Name: "source_bytes", Type: field.TypeInt64, Default: 0},
+		{Name: "files", Type: field.TypeInt64, Default: 0},
+		{Name: "sha256", Type: field.TypeString, Default: ""},
+		{Name: "duration_ms", Type: field.TypeInt64, Default: 0},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "RUNNING", "COMPLETED", "FAILED"}, Default: "PENDING"},
+		{Name: "error", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "started_at", Type: field.TypeTime, Nullable: true},
+		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "backup_id", Type: field.TypeString},
+	}
+	// BackupItemsTable holds the schema information for the "backup_items" table.
+	BackupItemsTable = &schema.Table{
+		Name:       "backup_items",
+		Columns:    BackupItemsColumns,
+		PrimaryKey: []*schema.Column{BackupItemsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "backup_items_backups_items",
+				Columns:    []*schema.Column{BackupItemsColumns[18]},
+				RefColumns: []*schema.Column{BackupsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// ContainersColumns holds the columns for the "containers" table.
 	ContainersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -104,23 +179,121 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name", Type: field.TypeString, Unique: true, Size: 63},
 		{Name: "consistency", Type: field.TypeEnum, Enums: []string{"pause", "stop", "none"}, Default: "pause"},
+		{Name: "default_target_id", Type: field.TypeString, Nullable: true},
 	}
 	// ProjectsTable holds the schema information for the "projects" table.
 	ProjectsTable = &schema.Table{
 		Name:       "projects",
 		Columns:    ProjectsColumns,
 		PrimaryKey: []*schema.Column{ProjectsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "projects_storage_targets_default_of",
+				Columns:    []*schema.Column{ProjectsColumns[5]},
+				RefColumns: []*schema.Column{StorageTargetsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
+	// ProjectPathsColumns holds the columns for the "project_paths" table.
+	ProjectPathsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "host_id", Type: field.TypeString},
+		{Name: "path", Type: field.TypeString},
+		{Name: "project_id", Type: field.TypeString},
+	}
+	// ProjectPathsTable holds the schema information for the "project_paths" table.
+	ProjectPathsTable = &schema.Table{
+		Name:       "project_paths",
+		Columns:    ProjectPathsColumns,
+		PrimaryKey: []*schema.Column{ProjectPathsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "project_paths_projects_paths",
+				Columns:    []*schema.Column{ProjectPathsColumns[4]},
+				RefColumns: []*schema.Column{ProjectsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "projectpath_project_id_host_id_path",
+				Unique:  true,
+				Columns: []*schema.Column{ProjectPathsColumns[4], ProjectPathsColumns[2], ProjectPathsColumns[3]},
+			},
+		},
+	}
+	// RestoresColumns holds the columns for the "restores" table.
+	RestoresColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "mode", Type: field.TypeEnum, Enums: []string{"replace", "path"}},
+		{Name: "target_path", Type: field.TypeString, Default: ""},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "RUNNING", "COMPLETED", "FAILED"}, Default: "PENDING"},
+		{Name: "error", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "item_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "results", Type: field.TypeJSON, Nullable: true},
+		{Name: "started_at", Type: field.TypeTime, Nullable: true},
+		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "backup_id", Type: field.TypeString},
+	}
+	// RestoresTable holds the schema information for the "restores" table.
+	RestoresTable = &schema.Table{
+		Name:       "restores",
+		Columns:    RestoresColumns,
+		PrimaryKey: []*schema.Column{RestoresColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "restores_backups_restores",
+				Columns:    []*schema.Column{RestoresColumns[10]},
+				RefColumns: []*schema.Column{BackupsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// StorageTargetsColumns holds the columns for the "storage_targets" table.
+	StorageTargetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 63},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"local", "s3"}},
+		{Name: "endpoint", Type: field.TypeString, Default: ""},
+		{Name: "region", Type: field.TypeString, Default: ""},
+		{Name: "bucket", Type: field.TypeString, Default: ""},
+		{Name: "prefix", Type: field.TypeString, Default: ""},
+		{Name: "path_style", Type: field.TypeBool, Default: false},
+		{Name: "access_key_id", Type: field.TypeString, Default: ""},
+		{Name: "secret_sealed", Type: field.TypeString, Default: ""},
+		{Name: "local_dir", Type: field.TypeString, Default: ""},
+		{Name: "max_parts", Type: field.TypeInt, Default: 1000},
+	}
+	// StorageTargetsTable holds the schema information for the "storage_targets" table.
+	StorageTargetsTable = &schema.Table{
+		Name:       "storage_targets",
+		Columns:    StorageTargetsColumns,
+		PrimaryKey: []*schema.Column{StorageTargetsColumns[0]},
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APITokensTable,
+		BackupsTable,
+		BackupItemsTable,
 		ContainersTable,
 		EnrollmentTokensTable,
 		HostsTable,
 		ProjectsTable,
+		ProjectPathsTable,
+		RestoresTable,
+		StorageTargetsTable,
 	}
 )
 
 func init() {
+	BackupItemsTable.ForeignKeys[0].RefTable = BackupsTable
 	ContainersTable.ForeignKeys[0].RefTable = HostsTable
+	ProjectsTable.ForeignKeys[0].RefTable = StorageTargetsTable
+	ProjectPathsTable.ForeignKeys[0].RefTable = ProjectsTable
+	RestoresTable.ForeignKeys[0].RefTable = BackupsTable
 }

@@ -9,6 +9,12 @@ import (
 // APIToken is the predicate function for apitoken builders.
 type APIToken func(*sql.Selector)
 
+// Backup is the predicate function for backup builders.
+type Backup func(*sql.Selector)
+
+// BackupItem is the predicate function for backupitem builders.
+type BackupItem func(*sql.Selector)
+
 // Container is the predicate function for container builders.
 type Container func(*sql.Selector)
 
@@ -20,3 +26,12 @@ type Host func(*sql.Selector)
 
 // Project is the predicate function for project builders.
 type Project func(*sql.Selector)
+
+// ProjectPath is the predicate function for projectpath builders.
+type ProjectPath func(*sql.Selector)
+
+// Restore is the predicate function for restore builders.
+type Restore func(*sql.Selector)
+
+// StorageTarget is the predicate function for storagetarget builders.
+type StorageTarget func(*sql.Selector)

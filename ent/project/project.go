@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 const (
@@ -22,8 +23,28 @@ const (
 	FieldName = "name"
 	// FieldConsistency holds the string denoting the consistency field in the database.
 	FieldConsistency = "consistency"
+	// FieldDefaultTargetID holds the string denoting the default_target_id field in the database.
+	FieldDefaultTargetID = "default_target_id"
+	// EdgeDefaultTarget holds the string denoting the default_target edge name in mutations.
+	EdgeDefaultTarget = "default_target"
+	// EdgePaths holds the string denoting the paths edge name in mutations.
+	EdgePaths = "paths"
 	// Table holds the table name of the project in the database.
 	Table = "projects"
+	// DefaultTargetTable is the table that holds the default_target relation/edge.
+	DefaultTargetTable = "projects"
+	// DefaultTargetInverseTable is the table name for the StorageTarget entity.
+	// It exists in this package in order to avoid circular dependency with the "storagetarget" package.
+	DefaultTargetInverseTable = "storage_targets"
+	// DefaultTargetColumn is the table column denoting the default_target relation/edge.
+	DefaultTargetColumn = "default_target_id"
+	// PathsTable is the table that holds the paths relation/edge.
+	PathsTable = "project_paths"
+	// PathsInverseTable is the table name for the ProjectPath entity.
+	// It exists in this package in order to avoid circular dependency with the "projectpath" package.
+	PathsInverseTable = "project_paths"
+	// PathsColumn is the table column denoting the paths relation/edge.
+	PathsColumn = "project_id"
 )
 
 // Columns holds all SQL columns for project fields.
@@ -33,6 +54,7 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldName,
 	FieldConsistency,
+	FieldDefaultTargetID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -113,4 +135,44 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 // ByConsistency orders the results by the consistency field.
 func ByConsistency(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldConsistency, opts...).ToFunc()
+}
+
+// ByDefaultTargetID orders the results by the default_target_id field.
+func ByDefaultTargetID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDefaultTargetID, opts...).ToFunc()
+}
+
+// ByDefaultTargetField orders the results by default_target field.
+func ByDefaultTargetField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDefaultTargetStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByPathsCount orders the results by paths count.
+func ByPathsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPathsStep(), opts...)
+	}
+}
+
+// ByPaths orders the results by paths terms.
+func ByPaths(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPathsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+func newDefaultTargetStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DefaultTargetInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, DefaultTargetTable, DefaultTargetColumn),
+	)
+}
+func newPathsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PathsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, PathsTable, PathsColumn),
+	)
 }

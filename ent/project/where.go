@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/cofferhq/coffer/ent/predicate"
 )
 
@@ -77,6 +78,11 @@ func UpdatedAt(v time.Time) predicate.Project {
 // Name applies equality check predicate on the "name" field. It's identical to NameEQ.
 func Name(v string) predicate.Project {
 	return predicate.Project(sql.FieldEQ(FieldName, v))
+}
+
+// DefaultTargetID applies equality check predicate on the "default_target_id" field. It's identical to DefaultTargetIDEQ.
+func DefaultTargetID(v string) predicate.Project {
+	return predicate.Project(sql.FieldEQ(FieldDefaultTargetID, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -242,6 +248,127 @@ func ConsistencyIn(vs ...Consistency) predicate.Project {
 // ConsistencyNotIn applies the NotIn predicate on the "consistency" field.
 func ConsistencyNotIn(vs ...Consistency) predicate.Project {
 	return predicate.Project(sql.FieldNotIn(FieldConsistency, vs...))
+}
+
+// DefaultTargetIDEQ applies the EQ predicate on the "default_target_id" field.
+func DefaultTargetIDEQ(v string) predicate.Project {
+	return predicate.Project(sql.FieldEQ(FieldDefaultTargetID, v))
+}
+
+// DefaultTargetIDNEQ applies the NEQ predicate on the "default_target_id" field.
+func DefaultTargetIDNEQ(v string) predicate.Project {
+	return predicate.Project(sql.FieldNEQ(FieldDefaultTargetID, v))
+}
+
+// DefaultTargetIDIn applies the In predicate on the "default_target_id" field.
+func DefaultTargetIDIn(vs ...string) predicate.Project {
+	return predicate.Project(sql.FieldIn(FieldDefaultTargetID, vs...))
+}
+
+// DefaultTargetIDNotIn applies the NotIn predicate on the "default_target_id" field.
+func DefaultTargetIDNotIn(vs ...string) predicate.Project {
+	return predicate.Project(sql.FieldNotIn(FieldDefaultTargetID, vs...))
+}
+
+// DefaultTargetIDGT applies the GT predicate on the "default_target_id" field.
+func DefaultTargetIDGT(v string) predicate.Project {
+	return predicate.Project(sql.FieldGT(FieldDefaultTargetID, v))
+}
+
+// DefaultTargetIDGTE applies the GTE predicate on the "default_target_id" field.
+func DefaultTargetIDGTE(v string) predicate.Project {
+	return predicate.Project(sql.FieldGTE(FieldDefaultTargetID, v))
+}
+
+// DefaultTargetIDLT applies the LT predicate on the "default_target_id" field.
+func DefaultTargetIDLT(v string) predicate.Project {
+	return predicate.Project(sql.FieldLT(FieldDefaultTargetID, v))
+}
+
+// DefaultTargetIDLTE applies the LTE predicate on the "default_target_id" field.
+func DefaultTargetIDLTE(v string) predicate.Project {
+	return predicate.Project(sql.FieldLTE(FieldDefaultTargetID, v))
+}
+
+// DefaultTargetIDContains applies the Contains predicate on the "default_target_id" field.
+func DefaultTargetIDContains(v string) predicate.Project {
+	return predicate.Project(sql.FieldContains(FieldDefaultTargetID, v))
+}
+
+// DefaultTargetIDHasPrefix applies the HasPrefix predicate on the "default_target_id" field.
+func DefaultTargetIDHasPrefix(v string) predicate.Project {
+	return predicate.Project(sql.FieldHasPrefix(FieldDefaultTargetID, v))
+}
+
+// DefaultTargetIDHasSuffix applies the HasSuffix predicate on the "default_target_id" field.
+func DefaultTargetIDHasSuffix(v string) predicate.Project {
+	return predicate.Project(sql.FieldHasSuffix(FieldDefaultTargetID, v))
+}
+
+// DefaultTargetIDIsNil applies the IsNil predicate on the "default_target_id" field.
+func DefaultTargetIDIsNil() predicate.Project {
+	return predicate.Project(sql.FieldIsNull(FieldDefaultTargetID))
+}
+
+// DefaultTargetIDNotNil applies the NotNil predicate on the "default_target_id" field.
+func DefaultTargetIDNotNil() predicate.Project {
+	return predicate.Project(sql.FieldNotNull(FieldDefaultTargetID))
+}
+
+// DefaultTargetIDEqualFold applies the EqualFold predicate on the "default_target_id" field.
+func DefaultTargetIDEqualFold(v string) predicate.Project {
+	return predicate.Project(sql.FieldEqualFold(FieldDefaultTargetID, v))
+}
+
+// DefaultTargetIDContainsFold applies the ContainsFold predicate on the "default_target_id" field.
+func DefaultTargetIDContainsFold(v string) predicate.Project {
+	return predicate.Project(sql.FieldContainsFold(FieldDefaultTargetID, v))
+}
+
+// HasDefaultTarget applies the HasEdge predicate on the "default_target" edge.
+func HasDefaultTarget() predicate.Project {
+	return predicate.Project(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, DefaultTargetTable, DefaultTargetColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDefaultTargetWith applies the HasEdge predicate on the "default_target" edge with a given conditions (other predicates).
+func HasDefaultTargetWith(preds ...predicate.StorageTarget) predicate.Project {
+	return predicate.Project(func(s *sql.Selector) {
+		step := newDefaultTargetStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPaths applies the HasEdge predicate on the "paths" edge.
+func HasPaths() predicate.Project {
+	return predicate.Project(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, PathsTable, PathsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPathsWith applies the HasEdge predicate on the "paths" edge with a given conditions (other predicates).
+func HasPathsWith(preds ...predicate.ProjectPath) predicate.Project {
+	return predicate.Project(func(s *sql.Selector) {
+		step := newPathsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
 }
 
 // And groups predicates with the AND operator between them.

@@ -4,6 +4,8 @@ import (
 	"regexp"
 
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 )
 
@@ -37,5 +39,22 @@ func (Project) Fields() []ent.Field {
 		field.Enum("consistency").
 			Values("pause", "stop", "none").
 			Default("pause"),
+		// default_target_id names where backups go when a request does
+		// not say.
+		field.String("default_target_id").
+			Optional().
+			Nillable(),
+	}
+}
+
+// Edges of the Project.
+func (Project) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("default_target", StorageTarget.Type).
+			Ref("default_of").
+			Field("default_target_id").
+			Unique(),
+		edge.To("paths", ProjectPath.Type).
+			Annotations(entsql.OnDelete(entsql.Cascade)),
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"time"
 )
@@ -153,6 +154,7 @@ func runFleet(ctx context.Context, opts options, cp *controlPlane, api *apiClien
 	}
 
 	progress("pinging the fleet %d times", opts.rounds)
+	res.CPUs, res.LoadAverage = runtime.NumCPU(), loadAverage()
 	if res.Rounds, err = pingRounds(ctx, api, opts.rounds); err != nil {
 		return nil, err
 	}

@@ -15,6 +15,9 @@ type pingRound struct {
 	Failed   int     `json:"failed"`
 	ServerMs float64 `json:"serverMs"`
 	WallMs   float64 `json:"wallMs"`
+	// SlowestMs is the longest single agent's round trip: it tells a
+	// round slowed by one straggler from one slowed by queueing.
+	SlowestMs float64 `json:"slowestMs"`
 }
 
 type fleetPingReply struct {
@@ -23,9 +26,10 @@ type fleetPingReply struct {
 	Failed     int     `json:"failed"`
 	DurationMs float64 `json:"durationMs"`
 	Results    []struct {
-		HostID string `json:"hostId"`
-		OK     bool   `json:"ok"`
-		Error  string `json:"error"`
+		HostID     string  `json:"hostId"`
+		OK         bool    `json:"ok"`
+		DurationMs float64 `json:"durationMs"`
+		Error      string  `json:"error"`
 	} `json:"results"`
 }
 
@@ -52,13 +56,17 @@ func pingFleet(ctx context.Context, api *apiClient) (pingRound, error) {
 	wall := time.Since(start)
 
 	reportPingErrors(reply)
-	return pingRound{
+	r := pingRound{
 		Hosts:    reply.Hosts,
 		OK:       reply.OK,
 		Failed:   reply.Failed,
 		ServerMs: reply.DurationMs,
 		WallMs:   float64(wall.Microseconds()) / 1000,
-	}, nil
+	}
+	for _, res := range reply.Results {
+		r.SlowestMs = max(r.SlowestMs, res.DurationMs)
+	}
+	return r, nil
 }
 
 // reportPingErrors shows a few failures, enough to see their kind.

@@ -19,6 +19,8 @@ type result struct {
 	ControlPlane       string      `json:"controlPlane"`
 	Inventory          bool        `json:"inventoryStream"`
 	ForcedGC           bool        `json:"forcedGC"`
+	CPUs               int         `json:"cpus"`
+	LoadAverage        float64     `json:"loadAverage1m"`
 	ConnectSeconds     float64     `json:"connectSeconds"`
 	Before             sample      `json:"before"`
 	After              sample      `json:"after"`
@@ -67,8 +69,10 @@ func (r *result) print(w io.Writer) {
 	fmt.Fprintf(w, "\nfleet benchmark: %d agents, one control plane (%s)\n",
 		r.Agents, r.ControlPlane)
 	fmt.Fprintf(w, "connected in %.2f s; inventory stream held: %s; "+
-		"heap read after a forced GC: %s\n\n",
+		"heap read after a forced GC: %s\n",
 		r.ConnectSeconds, yesNo(r.Inventory), yesNo(r.ForcedGC))
+	fmt.Fprintf(w, "host: %d CPUs shared by the agents and the control plane; "+
+		"load average %.1f before the pings\n\n", r.CPUs, r.LoadAverage)
 	r.printMemory(w)
 	r.printPings(w)
 	r.printTargets(w)
@@ -91,11 +95,11 @@ func (r *result) printMemory(w io.Writer) {
 }
 
 func (r *result) printPings(w io.Writer) {
-	fmt.Fprintf(w, "%-10s %7s %7s %7s %12s %12s\n",
-		"ping round", "hosts", "ok", "failed", "server ms", "wall ms")
+	fmt.Fprintf(w, "%-10s %7s %7s %7s %12s %12s %12s\n",
+		"ping round", "hosts", "ok", "failed", "server ms", "wall ms", "slowest ms")
 	for i, p := range r.Rounds {
-		fmt.Fprintf(w, "%-10d %7d %7d %7d %12.1f %12.1f\n",
-			i+1, p.Hosts, p.OK, p.Failed, p.ServerMs, p.WallMs)
+		fmt.Fprintf(w, "%-10d %7d %7d %7d %12.1f %12.1f %12.1f\n",
+			i+1, p.Hosts, p.OK, p.Failed, p.ServerMs, p.WallMs, p.SlowestMs)
 	}
 	fmt.Fprintf(w, "%-34s %12.1f %12.1f\n\n", "median", r.MedianServerMs, r.MedianWallMs)
 }

@@ -4,6 +4,9 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -29,4 +32,16 @@ func raiseFileLimit() (uint64, error) {
 		return 0, fmt.Errorf("raise open file limit: %w", err)
 	}
 	return lim.Cur, nil
+}
+
+// loadAverage returns the one-minute load average, or 0 if unknown. Timings
+// on a machine busy with other work say little, so the report shows it.
+func loadAverage() float64 {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	first, _, _ := strings.Cut(string(raw), " ")
+	v, _ := strconv.ParseFloat(first, 64)
+	return v
 }

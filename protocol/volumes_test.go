@@ -1,14 +1,13 @@
-package runtime_test
+package protocol_test
 
 import (
 	"reflect"
 	"testing"
 
-	"github.com/cofferhq/coffer/agent/runtime"
 	"github.com/cofferhq/coffer/protocol"
 )
 
-func TestVolumes(t *testing.T) {
+func TestBackupVolumes(t *testing.T) {
 	const pods = "/var/lib/kubelet/pods/0b6c/volumes/"
 	tests := []struct {
 		name    string
@@ -53,29 +52,29 @@ func TestVolumes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := protocol.Container{
-				Labels: map[string]string{runtime.ExcludeLabel: tt.exclude},
+				Labels: map[string]string{protocol.ExcludeLabel: tt.exclude},
 				Mounts: []protocol.Mount{tt.mount},
 			}
-			got := runtime.Volumes(c)
+			got := protocol.BackupVolumes(c)
 			if kept := len(got) == 1; kept != tt.keep {
-				t.Errorf("Volumes kept %+v: got %v, want %v", tt.mount, kept, tt.keep)
+				t.Errorf("BackupVolumes kept %+v: got %v, want %v", tt.mount, kept, tt.keep)
 			}
 		})
 	}
 }
 
-func TestVolumesKeepsOrder(t *testing.T) {
+func TestBackupVolumesKeepsOrder(t *testing.T) {
 	c := protocol.Container{Mounts: []protocol.Mount{
 		bind("/srv/b", "/b"),
 		{Source: "proc", Destination: "/proc", Type: "proc"},
 		bind("/srv/a", "/a"),
 	}}
 	want := []protocol.Mount{bind("/srv/b", "/b"), bind("/srv/a", "/a")}
-	if got := runtime.Volumes(c); !reflect.DeepEqual(got, want) {
-		t.Errorf("Volumes = %v, want %v", got, want)
+	if got := protocol.BackupVolumes(c); !reflect.DeepEqual(got, want) {
+		t.Errorf("BackupVolumes = %v, want %v", got, want)
 	}
-	if got := runtime.Volumes(protocol.Container{}); len(got) != 0 {
-		t.Errorf("Volumes of a container without mounts = %v, want none", got)
+	if got := protocol.BackupVolumes(protocol.Container{}); len(got) != 0 {
+		t.Errorf("BackupVolumes of a container without mounts = %v, want none", got)
 	}
 }
 
