@@ -14,8 +14,9 @@ type Op string
 const (
 	// OpHandshake is the first stream the agent opens on every connection.
 	OpHandshake Op = "handshake"
-	// OpInventory is a long-lived stream on which the agent sends its
-	// container inventory: one full list, then changes.
+	// OpInventory carries one inventory message from the agent: the full
+	// list after connecting, then changes. The agent waits for each answer
+	// before it sends the next, which keeps them in order.
 	OpInventory Op = "inventory"
 	// OpPing is a no-op command from the control plane; the agent answers it
 	// at once. It measures the round trip through the whole command path.

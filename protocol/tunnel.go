@@ -38,7 +38,7 @@ func SessionConfig() *yamux.Config {
 }
 
 // Accept upgrades an already authenticated request to a websocket and
-// starts the server side of the yamux session on it. The session lives until
+// starts the server side of the yamux session on it, without keepalives. The session lives until
 // it is closed or the connection drops; r's context does not bound it.
 func Accept(w http.ResponseWriter, r *http.Request) (*yamux.Session, error) {
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
@@ -48,8 +48,13 @@ func Accept(w http.ResponseWriter, r *http.Request) (*yamux.Session, error) {
 		return nil, fmt.Errorf("accept websocket: %w", err)
 	}
 
+	// The server leaves keepalives to its caller: a control plane with
+	// thousands of agents pings them all from one ticker instead of keeping
+	// a goroutine and a timer per session.
+	cfg := SessionConfig()
+	cfg.EnableKeepAlive = false
 	conn := websocket.NetConn(context.WithoutCancel(r.Context()), ws, websocket.MessageBinary)
-	sess, err := yamux.Server(conn, SessionConfig())
+	sess, err := yamux.Server(conn, cfg)
 	if err != nil {
 		_ = conn.Close()
 		return nil, fmt.Errorf("start session: %w", err)

@@ -21,6 +21,9 @@ var (
 	ErrSpecialFile = errors.New("special file skipped")
 	// ErrXattr: an extended attribute could not be read or restored.
 	ErrXattr = errors.New("extended attribute not kept")
+	// ErrOwner: an entry's owner could not be restored, for instance an id
+	// outside the user namespace Extract runs in.
+	ErrOwner = errors.New("owner not restored")
 )
 
 // ErrSparseEntry is returned for GNU sparse entries. Write never produces

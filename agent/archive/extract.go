@@ -97,6 +97,9 @@ func Extract(ctx context.Context, r io.Reader, dest string, opts ExtractOptions)
 
 // entry extracts one archive entry by its type.
 func (x *extractor) entry(hdr *tar.Header, r io.Reader) error {
+	if hdr.Typeflag == tar.TypeXGlobalHeader {
+		return nil // archive-wide metadata, such as git archive's commit id
+	}
 	rel, err := cleanName(hdr.Name)
 	if err != nil {
 		return err

@@ -43,11 +43,9 @@ func (x *extractor) hardlink(rel string, hdr *tar.Header) error {
 }
 
 func (x *extractor) linkTarget(hdr *tar.Header) (string, error) {
-	target, err := cleanName(hdr.Linkname)
-	if err != nil {
-		var upe *UnsafePathError
-		errors.As(err, &upe)
-		return "", unsafePath(hdr.Name, "hard link target: "+upe.Reason)
+	target, problem := cleanRel(hdr.Linkname)
+	if problem != "" {
+		return "", unsafePath(hdr.Name, "hard link target: "+problem)
 	}
 	if target == "" {
 		return "", unsafePath(hdr.Name, "hard link to the destination itself")

@@ -15,8 +15,8 @@ import (
 // security.capability, so those must come after it.
 func (x *extractor) setAttrs(fd int, hdr *tar.Header) error {
 	if x.owners && x.validOwner(hdr) {
-		if err := unix.Fchown(fd, hdr.Uid, hdr.Gid); err != nil {
-			return fmt.Errorf("change owner of %q: %w", hdr.Name, err)
+		if err := x.ownerResult(hdr, unix.Fchown(fd, hdr.Uid, hdr.Gid)); err != nil {
+			return err
 		}
 	}
 	if err := unix.Fchmod(fd, entryMode(hdr)); err != nil {
@@ -37,6 +37,17 @@ func (x *extractor) chownAt(dirfd int, base string, hdr *tar.Header) error {
 		return nil
 	}
 	err := unix.Fchownat(dirfd, base, hdr.Uid, hdr.Gid, unix.AT_SYMLINK_NOFOLLOW)
+	return x.ownerResult(hdr, err)
+}
+
+// ownerResult turns the kernel refusing an owner into a warning: the
+// content is worth more restored with the wrong owner than not at all.
+// Other failures stop the extraction.
+func (x *extractor) ownerResult(hdr *tar.Header, err error) error {
+	if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.EPERM) {
+		x.note.warn(hdr.Name, fmt.Errorf("%w: %d:%d: %w", ErrOwner, hdr.Uid, hdr.Gid, err))
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("change owner of %q: %w", hdr.Name, err)
 	}
@@ -49,7 +60,7 @@ func (x *extractor) validOwner(hdr *tar.Header) bool {
 	ok := hdr.Uid >= 0 && hdr.Gid >= 0 &&
 		hdr.Uid < math.MaxUint32 && hdr.Gid < math.MaxUint32
 	if !ok {
-		x.note.warn(hdr.Name, fmt.Errorf("owner %d:%d out of range", hdr.Uid, hdr.Gid))
+		x.note.warn(hdr.Name, fmt.Errorf("%w: %d:%d out of range", ErrOwner, hdr.Uid, hdr.Gid))
 	}
 	return ok
 }

@@ -40,7 +40,8 @@ func TestExtractReplaceOption(t *testing.T) {
 	data := tarBytes(t, file("fresh", "restored"))
 
 	opts := archive.ExtractOptions{Replace: true}
-	if _, err := archive.Extract(context.Background(), bytes.NewReader(data), dest, opts); err != nil {
+	_, err := archive.Extract(context.Background(), bytes.NewReader(data), dest, opts)
+	if err != nil {
 		t.Fatalf("Extract: %v", err)
 	}
 	checkOnly(t, dest, "fresh")

@@ -9,11 +9,20 @@ import (
 // slash-separated, without empty or "." components, and "" for the
 // destination itself. Both "./a/b" and "a/b" give "a/b".
 func cleanName(name string) (string, error) {
+	rel, problem := cleanRel(name)
+	if problem != "" {
+		return "", unsafePath(name, problem)
+	}
+	return rel, nil
+}
+
+// cleanRel does cleanName's work and tells what is wrong in words.
+func cleanRel(name string) (rel, problem string) {
 	if name == "" {
-		return "", unsafePath(name, "empty name")
+		return "", "empty name"
 	}
 	if strings.HasPrefix(name, "/") {
-		return "", unsafePath(name, "absolute name")
+		return "", "absolute name"
 	}
 
 	parts := strings.Split(name, "/")
@@ -23,11 +32,11 @@ func cleanName(name string) (string, error) {
 		case "", ".":
 			continue
 		case "..":
-			return "", unsafePath(name, `name contains ".."`)
+			return "", `name contains ".."`
 		}
 		kept = append(kept, p)
 	}
-	return strings.Join(kept, "/"), nil
+	return strings.Join(kept, "/"), ""
 }
 
 // symlinkTargetProblem tells why a symlink at rel with the given target may

@@ -21,10 +21,19 @@ type tarEntry struct {
 	body string
 }
 
-func file(name, body string) tarEntry   { return tarEntry{name: name, typ: tar.TypeReg, body: body} }
-func dir(name string) tarEntry          { return tarEntry{name: name, typ: tar.TypeDir} }
-func symlink(name, to string) tarEntry  { return tarEntry{name: name, typ: tar.TypeSymlink, link: to} }
-func hardlink(name, to string) tarEntry { return tarEntry{name: name, typ: tar.TypeLink, link: to} }
+func file(name, body string) tarEntry {
+	return tarEntry{name: name, typ: tar.TypeReg, body: body}
+}
+
+func dir(name string) tarEntry { return tarEntry{name: name, typ: tar.TypeDir} }
+
+func symlink(name, to string) tarEntry {
+	return tarEntry{name: name, typ: tar.TypeSymlink, link: to}
+}
+
+func hardlink(name, to string) tarEntry {
+	return tarEntry{name: name, typ: tar.TypeLink, link: to}
+}
 
 // tarBytes builds an uncompressed PAX archive of entries.
 func tarBytes(t testing.TB, entries ...tarEntry) []byte {
@@ -91,17 +100,33 @@ var unsafeCases = []unsafeCase{
 		prepare:    linkTo("pre", "outside"),
 		wantUnsafe: true,
 	},
-	{name: "absolute symlink by default", entries: []tarEntry{symlink("l", "/etc")}, wantUnsafe: true},
+	{
+		name:       "absolute symlink by default",
+		entries:    []tarEntry{symlink("l", "/etc")},
+		wantUnsafe: true,
+	},
 	{name: "absolute symlink allowed", entries: []tarEntry{symlink("l", "/etc")}, allowAbs: true},
-	{name: "relative symlink out", entries: []tarEntry{symlink("d/l", "../../x")}, wantUnsafe: true},
+	{
+		name:       "relative symlink out",
+		entries:    []tarEntry{symlink("d/l", "../../x")},
+		wantUnsafe: true,
+	},
 	{name: "relative symlink up to top", entries: []tarEntry{symlink("d/l", "../x")}},
 	{
 		name:       "symlink chain out",
 		entries:    []tarEntry{symlink("d/e/s", "../.."), symlink("d/e/t", "s/../..")},
 		wantUnsafe: true,
 	},
-	{name: "hard link absolute", entries: []tarEntry{hardlink("h", "/etc/passwd")}, wantUnsafe: true},
-	{name: "hard link dot dot", entries: []tarEntry{hardlink("h", "../outside/sentinel")}, wantUnsafe: true},
+	{
+		name:       "hard link absolute",
+		entries:    []tarEntry{hardlink("h", "/etc/passwd")},
+		wantUnsafe: true,
+	},
+	{
+		name:       "hard link dot dot",
+		entries:    []tarEntry{hardlink("h", "../outside/sentinel")},
+		wantUnsafe: true,
+	},
 	{name: "hard link to top", entries: []tarEntry{hardlink("h", "./")}, wantUnsafe: true},
 	{
 		name:       "hard link through symlink",

@@ -13,30 +13,17 @@ import (
 // writeFile archives a regular file. The header comes from the opened file,
 // not from the listing, so that it describes what is actually read.
 func (w *writer) writeFile(dirfd int, base, name string) error {
-	fd, err := openForRead(dirfd, base)
-	if replacedOrGone(err) {
-		w.note.skip(name, ErrFileVanished)
-		return nil
+	f, st, err := w.openFile(dirfd, base, name)
+	if f == nil || err != nil {
+		return err
 	}
-	if err != nil {
-		return fmt.Errorf("open %q: %w", name, err)
-	}
-	f := os.NewFile(uintptr(fd), name)
 	defer f.Close()
-
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		return fmt.Errorf("stat %q: %w", name, err)
-	}
-	if st.Mode&unix.S_IFMT != unix.S_IFREG {
-		w.note.skip(name, ErrFileVanished) // replaced by another type
-		return nil
-	}
-	if linked, err := w.writeLinkIfSeen(name, &st); linked || err != nil {
+	if linked, err := w.writeLinkIfSeen(name, st); linked || err != nil {
 		return err
 	}
 
-	hdr := entryHeader(name, &st, tar.TypeReg)
+	fd := int(f.Fd())
+	hdr := entryHeader(name, st, tar.TypeReg)
 	hdr.Size = st.Size
 	w.addXattrs(hdr, fd)
 	if err := w.tw.WriteHeader(hdr); err != nil {
@@ -46,14 +33,40 @@ func (w *writer) writeFile(dirfd int, base, name string) error {
 	if err != nil {
 		return err
 	}
-	if changed || changedSince(fd, &st) {
+	if changed || changedSince(fd, st) {
 		w.note.warn(name, ErrFileChanged)
 	}
 
 	w.stats.Files++
 	w.stats.Bytes += st.Size
-	w.remember(name, &st)
+	w.remember(name, st)
 	return nil
+}
+
+// openFile opens a regular file and stats it. A file that vanished or
+// became another type is reported and comes back nil, without an error.
+func (w *writer) openFile(dirfd int, base, name string) (*os.File, *unix.Stat_t, error) {
+	fd, err := openForRead(dirfd, base)
+	if replacedOrGone(err) {
+		w.note.skip(name, ErrFileVanished)
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("open %q: %w", name, err)
+	}
+	f := os.NewFile(uintptr(fd), name)
+
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("stat %q: %w", name, err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+		f.Close()
+		w.note.skip(name, ErrFileVanished)
+		return nil, nil, nil
+	}
+	return f, &st, nil
 }
 
 // openForRead opens a regular file without following a symlink, without

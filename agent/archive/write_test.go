@@ -41,28 +41,36 @@ type warnings map[string]error
 
 func (w warnings) record(name string, err error) { w[name] = err }
 
+const changedSize = 100_000
+
+func shrink(t *testing.T, p string) {
+	if err := os.Truncate(p, 10); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func grow(t *testing.T, p string) {
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(bytes.Repeat([]byte("y"), 50_000)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWriteFileChangedWhileRead changes a file right after its header went
+// out: the entry keeps the header's size, zero-padded or cut.
 func TestWriteFileChangedWhileRead(t *testing.T) {
-	const size = 100_000
+	const size = changedSize
 	cases := []struct {
 		name   string
 		change func(t *testing.T, p string)
 		want   []byte
 	}{
-		{"shrunk", func(t *testing.T, p string) {
-			if err := os.Truncate(p, 10); err != nil {
-				t.Fatal(err)
-			}
-		}, append(bytes.Repeat([]byte("x"), 10), make([]byte, size-10)...)},
-		{"grew", func(t *testing.T, p string) {
-			f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			if _, err := f.Write(bytes.Repeat([]byte("y"), 50_000)); err != nil {
-				t.Fatal(err)
-			}
-		}, bytes.Repeat([]byte("x"), size)},
+		{"shrunk", shrink, append(bytes.Repeat([]byte("x"), 10), make([]byte, size-10)...)},
+		{"grew", grow, bytes.Repeat([]byte("x"), size)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,7 +93,8 @@ func TestWriteFileChangedWhileRead(t *testing.T) {
 			}
 			got := tarContents(t, buf.Bytes())["./b.txt"]
 			if !bytes.Equal(got, tc.want) {
-				t.Errorf("archived %d bytes, want the %d the header promised", len(got), len(tc.want))
+				t.Errorf("archived %d bytes, want the %d the header promised",
+					len(got), len(tc.want))
 			}
 		})
 	}
@@ -196,7 +205,8 @@ func TestWriteIsDeterministic(t *testing.T) {
 
 	var first, second bytes.Buffer
 	for _, buf := range []*bytes.Buffer{&first, &second} {
-		if _, err := archive.Write(context.Background(), buf, root, archive.WriteOptions{}); err != nil {
+		_, err := archive.Write(context.Background(), buf, root, archive.WriteOptions{})
+		if err != nil {
 			t.Fatalf("Write: %v", err)
 		}
 	}
@@ -222,7 +232,39 @@ func TestWriteIsDeterministic(t *testing.T) {
 		case isDir != strings.HasSuffix(hdr.Name, "/"):
 			t.Errorf("entry %q of type %c: trailing slash iff directory", hdr.Name, hdr.Typeflag)
 		case hdr.Uname != "" || hdr.Gname != "":
-			t.Errorf("entry %q names owners %q:%q, want numeric only", hdr.Name, hdr.Uname, hdr.Gname)
+			t.Errorf("entry %q names owners %q:%q, want numeric only",
+				hdr.Name, hdr.Uname, hdr.Gname)
+		}
+	}
+}
+
+// TestWriteOneFileSystem mounts a tmpfs inside the tree: with the option its
+// mount point is archived empty, without it its contents are archived too.
+func TestWriteOneFileSystem(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root")
+	}
+	root := t.TempDir()
+	mnt := filepath.Join(root, "mnt")
+	mkdirs(t, mnt)
+	if err := unix.Mount("tmpfs", mnt, "tmpfs", 0, "size=1m"); err != nil {
+		t.Fatalf("mount tmpfs on %s: %v", mnt, err)
+	}
+	t.Cleanup(func() { unix.Unmount(mnt, 0) })
+	writeFile(t, filepath.Join(mnt, "inner"), "on another filesystem")
+
+	for _, one := range []bool{false, true} {
+		var buf bytes.Buffer
+		opts := archive.WriteOptions{OneFileSystem: one}
+		if _, err := archive.Write(context.Background(), &buf, root, opts); err != nil {
+			t.Fatalf("Write(OneFileSystem %v): %v", one, err)
+		}
+		got := tarContents(t, buf.Bytes())
+		_, hasMount := got["./mnt/"]
+		_, hasInner := got["./mnt/inner"]
+		if !hasMount || hasInner == one {
+			t.Errorf("OneFileSystem %v: mount point archived %v, its file %v; want true, %v",
+				one, hasMount, hasInner, !one)
 		}
 	}
 }

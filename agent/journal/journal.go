@@ -60,24 +60,24 @@ func Open(dir string) (*Journal, error) {
 }
 
 // Add stores e durably, stamped with the current time if it has none, and
-// returns the id of its record.
-func (j *Journal) Add(e Entry) (string, error) {
+// returns its record.
+func (j *Journal) Add(e Entry) (Record, error) {
 	if err := e.validate(); err != nil {
-		return "", fmt.Errorf("record container: %w", err)
+		return Record{}, fmt.Errorf("record container: %w", err)
 	}
 	if e.At.IsZero() {
 		e.At = time.Now().UTC()
 	}
 	data, err := json.Marshal(e)
 	if err != nil {
-		return "", fmt.Errorf("encode record of %s: %w", e.Key(), err)
+		return Record{}, fmt.Errorf("encode record of %s: %w", e.Key(), err)
 	}
 
 	id := newID()
 	if err := writeSynced(j.dir, id+recordSuffix, data); err != nil {
-		return "", fmt.Errorf("record %s of %s: %w", e.Action, e.Key(), err)
+		return Record{}, fmt.Errorf("record %s of %s: %w", e.Action, e.Key(), err)
 	}
-	return id, nil
+	return Record{ID: id, Entry: e}, nil
 }
 
 // Remove deletes a record; one already gone is no error.

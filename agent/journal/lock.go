@@ -27,7 +27,7 @@ func (j *Journal) Lock(ctx context.Context, c protocol.ContainerRef) (func(), er
 	l := j.locks.ref(key)
 	select {
 	case l.token <- struct{}{}:
-		return func() { j.locks.release(key, l) }, nil
+		return sync.OnceFunc(func() { j.locks.release(key, l) }), nil
 	case <-ctx.Done():
 		j.locks.unref(key, l)
 		return nil, ctx.Err()
@@ -39,7 +39,7 @@ func (t *lockTable) tryLock(key string) (func(), bool) {
 	l := t.ref(key)
 	select {
 	case l.token <- struct{}{}:
-		return func() { t.release(key, l) }, true
+		return sync.OnceFunc(func() { t.release(key, l) }), true
 	default:
 		t.unref(key, l)
 		return nil, false

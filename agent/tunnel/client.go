@@ -36,7 +36,10 @@ type Config struct {
 	OnSession func(ctx context.Context, s *Session)
 	// RunningJobs names the jobs still in progress, for the handshake.
 	RunningJobs func() []string
-	HTTPClient  *http.Client
+	// Capabilities are announced in the handshake besides the inventory,
+	// which the tunnel serves itself.
+	Capabilities []string
+	HTTPClient   *http.Client
 	// MinBackoff and MaxBackoff bound reconnect waits (1 s and 60 s if zero).
 	MinBackoff, MaxBackoff time.Duration
 	// StableAfter is how long a session must last before the backoff

@@ -37,6 +37,12 @@ func (s *Session) Open(h protocol.Header) (*protocol.Stream, error) {
 	return st, nil
 }
 
+// Call runs one request/response operation on a new stream.
+func (s *Session) Call(ctx context.Context, op protocol.Op, req, resp any) error {
+	hdr := protocol.Header{Op: op, RequestID: string(op)}
+	return protocol.Call(ctx, s.ys, hdr, req, resp, nil)
+}
+
 // connectOnce dials, handshakes and serves one session until it ends.
 func (c *Client) connectOnce(ctx context.Context) error {
 	id := c.cfg.Identity
@@ -85,7 +91,7 @@ func (c *Client) handshake(ctx context.Context, ys *yamux.Session) error {
 		Version:      protocol.Current,
 		AgentVersion: protocol.AgentVersion,
 		Facts:        c.cfg.Facts(),
-		Capabilities: []string{protocol.CapInventory},
+		Capabilities: append([]string{protocol.CapInventory}, c.cfg.Capabilities...),
 	}
 	if c.cfg.RunningJobs != nil {
 		hello.RunningJobs = c.cfg.RunningJobs()

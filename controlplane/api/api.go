@@ -10,7 +10,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
 
+	"github.com/cofferhq/coffer/controlplane/backup"
 	"github.com/cofferhq/coffer/controlplane/hub"
+	"github.com/cofferhq/coffer/controlplane/secrets"
 	"github.com/cofferhq/coffer/controlplane/store"
 	"github.com/cofferhq/coffer/protocol"
 )
@@ -21,21 +23,36 @@ type Config struct {
 	Hub      *hub.Hub
 	Logger   zerolog.Logger
 	Registry *prometheus.Registry
+	// Backups runs backups, restores and catalog imports.
+	Backups *backup.Runner
 	// PublicURL is the URL agents dial, announced with enrollment tokens.
 	PublicURL string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Secrets seals the storage credentials the API stores.
+	Secrets secrets.Key
+	// ProbeTimeout bounds the test of a new storage target; zero means
+	// 15 seconds.
+	ProbeTimeout time.Duration
 }
+
+// defaultProbeTimeout leaves room for a slow provider's TLS handshake and
+// three requests, yet answers while the operator still waits.
+const defaultProbeTimeout = 15 * time.Second
 
 // Server is the HTTP face of the control plane.
 type Server struct {
 	store     *store.Store
 	hub       *hub.Hub
+	backups   *backup.Runner
 	log       zerolog.Logger
 	publicURL string
 	now       func() time.Time
 	metrics   *httpMetrics
 	handler   http.Handler
+
+	secrets      secrets.Key
+	probeTimeout time.Duration
 }
 
 // New builds the API and its routes.
@@ -43,13 +60,20 @@ func New(cfg Config) *Server {
 	s := &Server{
 		store:     cfg.Store,
 		hub:       cfg.Hub,
+		backups:   cfg.Backups,
 		log:       cfg.Logger.With().Str("component", "api").Logger(),
 		now:       cfg.Now,
 		publicURL: cfg.PublicURL,
 		metrics:   newHTTPMetrics(cfg.Registry),
+
+		secrets:      cfg.Secrets,
+		probeTimeout: cfg.ProbeTimeout,
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.probeTimeout <= 0 {
+		s.probeTimeout = defaultProbeTimeout
 	}
 	s.handler = s.routes(cfg.Registry)
 	return s
@@ -80,6 +104,24 @@ func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	private("GET /api/projects/{id}", s.getProject)
 	private("DELETE /api/projects/{id}", s.deleteProject)
 	private("GET /api/projects/{id}/containers", s.listProjectContainers)
+	private("PATCH /api/projects/{id}", s.updateProject)
+	private("POST /api/projects/{id}/paths", s.addProjectPath)
+	private("GET /api/projects/{id}/paths", s.listProjectPaths)
+	private("DELETE /api/projects/{id}/paths/{pathId}", s.deleteProjectPath)
+
+	private("POST /api/storage-targets", s.createStorageTarget)
+	private("GET /api/storage-targets", s.listStorageTargets)
+	private("GET /api/storage-targets/{id}", s.getStorageTarget)
+	private("DELETE /api/storage-targets/{id}", s.deleteStorageTarget)
+
+	private("POST /api/backups", s.createBackup)
+	private("GET /api/backups", s.listBackups)
+	private("GET /api/backups/{id}", s.getBackup)
+	private("DELETE /api/backups/{id}", s.deleteBackup)
+	private("POST /api/backups/{id}/restore", s.restoreBackup)
+	private("GET /api/backups/{id}/events", s.backupEvents)
+	private("GET /api/restores/{id}", s.getRestore)
+	private("POST /api/storage-targets/{id}/import", s.importCatalog)
 
 	private("POST /api/enrollment-tokens", s.createEnrollmentToken)
 

@@ -10,17 +10,18 @@ import (
 // schema can change without changing what clients see.
 
 type projectView struct {
-	ID          string    `json:"id"`
-	Name        string    `json:"name"`
-	Consistency string    `json:"consistency"`
-	CreatedAt   time.Time `json:"createdAt"`
-	UpdatedAt   time.Time `json:"updatedAt"`
+	ID              string    `json:"id"`
+	Name            string    `json:"name"`
+	Consistency     string    `json:"consistency"`
+	DefaultTargetID *string   `json:"defaultTargetId"`
+	CreatedAt       time.Time `json:"createdAt"`
+	UpdatedAt       time.Time `json:"updatedAt"`
 }
 
 func viewProject(p *ent.Project) projectView {
 	return projectView{
 		ID: p.ID, Name: p.Name, Consistency: string(p.Consistency),
-		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		DefaultTargetID: p.DefaultTargetID, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}
 }
 

@@ -37,9 +37,11 @@ type Event struct {
 	SHA256 string `json:"sha256,omitempty"`
 }
 
-// Final reports whether the event ends a backup or a restore.
+// Final reports whether the event ends a backup or a restore, rather than
+// one item of them.
 func (e Event) Final() bool {
-	return (e.Type == EventBackup || e.Type == EventRestore) && final(e.Status)
+	return (e.Type == EventBackup || e.Type == EventRestore) && e.ItemID == "" &&
+		final(e.Status)
 }
 
 // subscriberBuffer is how many events a subscriber may fall behind.
@@ -51,8 +53,9 @@ const subscriberBuffer = 256
 // that it can subscribe again and start from the current state instead of
 // showing a wrong one.
 type Broker struct {
-	mu   sync.Mutex
-	subs map[string]map[*subscriber]struct{} // by backup id
+	mu     sync.Mutex
+	subs   map[string]map[*subscriber]struct{} // by backup id
+	closed bool
 }
 
 type subscriber struct {
@@ -71,6 +74,11 @@ func NewBroker() *Broker {
 func (b *Broker) Subscribe(backupID string) (<-chan Event, func()) {
 	s := &subscriber{ch: make(chan Event, subscriberBuffer)}
 	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		close(s.ch)
+		return s.ch, func() {}
+	}
 	if b.subs[backupID] == nil {
 		b.subs[backupID] = make(map[*subscriber]struct{})
 	}
@@ -111,6 +119,19 @@ func (b *Broker) drop(backupID string, s *subscriber) {
 	delete(b.subs[backupID], s)
 	if len(b.subs[backupID]) == 0 {
 		delete(b.subs, backupID)
+	}
+}
+
+// Close ends every subscription and refuses new ones, so that streams to
+// clients end when the control plane stops.
+func (b *Broker) Close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	for id, subs := range b.subs {
+		for s := range subs {
+			b.drop(id, s)
+		}
 	}
 }
 

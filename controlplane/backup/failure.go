@@ -53,6 +53,8 @@ func sentence(err error) string {
 		return msgShutdown
 	case errors.Is(err, hub.ErrHostOffline):
 		return "the host went offline"
+	case errors.Is(err, ErrStorage):
+		return "storage refused the request: " + lastReason(err)
 	}
 	return "the control plane failed: " + lastReason(err)
 }

@@ -3,6 +3,7 @@ package backup
 import (
 	"context"
 	"fmt"
+	"path"
 
 	"github.com/cofferhq/coffer/controlplane/storage"
 	"github.com/cofferhq/coffer/controlplane/store"
@@ -53,7 +54,8 @@ func (r *Runner) planVolumes(ctx context.Context, p *ent.Project) ([]plannedItem
 			out = append(out, plannedItem{
 				item: store.NewBackupItem{
 					Kind: kindVolume, HostID: c.HostID, ContainerNamespace: c.Namespace,
-					ContainerID: c.ContainerID, ContainerName: c.Name, SourcePath: m.Source,
+					ContainerID: c.ContainerID, ContainerName: c.Name,
+					SourcePath: path.Clean(m.Source),
 				},
 				name: volumeName(c.Name, c.ContainerID, m.Destination),
 			})

@@ -18,6 +18,9 @@ var (
 	ErrNoTarget = errors.New("no storage target")
 	// ErrNothingToBackUp means a project has no volumes and no paths.
 	ErrNothingToBackUp = errors.New("nothing to back up")
+	// ErrUnknownTarget means the storage target a backup names does not
+	// exist.
+	ErrUnknownTarget = errors.New("unknown storage target")
 )
 
 // Start creates a PENDING backup of a project (by id or name) to targetID,
@@ -73,6 +76,9 @@ func (r *Runner) resolveTarget(ctx context.Context, p *ent.Project, targetID str
 	}
 
 	t, err := r.store.GetTarget(ctx, targetID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, targets.Resolved{}, fmt.Errorf("%w %q", ErrUnknownTarget, targetID)
+	}
 	if err != nil {
 		return nil, targets.Resolved{}, err
 	}
@@ -91,7 +97,7 @@ func backupPath(t *ent.StorageTarget, res targets.Resolved, project, id string) 
 	if err != nil {
 		return "", fmt.Errorf("build backup prefix: %w", err)
 	}
-	if res.S3 == nil {
+	if res.Type == store.TargetLocal {
 		return path.Join(res.LocalDir, dir), nil
 	}
 	return dir, nil

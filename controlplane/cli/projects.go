@@ -28,6 +28,7 @@ id or its name.`,
 		newProjectsListCommand(opts),
 		newProjectsShowCommand(opts),
 		newProjectsDeleteCommand(opts),
+		newProjectsSetCommand(opts),
 	)
 	return cmd
 }
@@ -41,12 +42,21 @@ func printProjects(w io.Writer, ps []client.Project, now time.Time) error {
 	return t.flush()
 }
 
+// deref returns what s points to, or "" for nil; a table shows "" as "-".
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
 // printProject prints one project, a field per line.
 func printProject(w io.Writer, p *client.Project, now time.Time) error {
 	t := newTable(w)
 	t.row("ID:", p.ID)
 	t.row("Name:", p.Name)
 	t.row("Consistency:", p.Consistency)
+	t.row("Default target:", deref(p.DefaultTargetID))
 	t.row("Created:", stamp(p.CreatedAt, now))
 	t.row("Updated:", stamp(p.UpdatedAt, now))
 	return t.flush()

@@ -7,11 +7,13 @@ import "time"
 
 // Project groups containers whose backups are taken together.
 type Project struct {
-	ID          string    `json:"id"`
-	Name        string    `json:"name"`
-	Consistency string    `json:"consistency"`
-	CreatedAt   time.Time `json:"createdAt"`
-	UpdatedAt   time.Time `json:"updatedAt"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Consistency string `json:"consistency"`
+	// DefaultTargetID is nil until a default storage target is set.
+	DefaultTargetID *string   `json:"defaultTargetId"`
+	CreatedAt       time.Time `json:"createdAt"`
+	UpdatedAt       time.Time `json:"updatedAt"`
 }
 
 // Host is an enrolled container host.

@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/cofferhq/coffer/controlplane/store"
+	"github.com/cofferhq/coffer/protocol"
 )
 
 // ErrHostOffline means the host has no live session on this control plane.
@@ -25,8 +26,8 @@ const (
 	maxStreams = 32
 	// handshakeTimeout bounds how long a new session may take to say hello.
 	handshakeTimeout = 10 * time.Second
-	// touchInterval is how often lastSeenAt is refreshed for live hosts.
-	touchInterval = 30 * time.Second
+	// pingConcurrency caps the keepalive pings in flight at once.
+	pingConcurrency = 64
 )
 
 // Config holds what a Hub needs.
@@ -73,7 +74,7 @@ func New(cfg Config) *Hub {
 		sessions: make(map[string]*session),
 	}
 	h.wg.Add(1)
-	go h.touchLoop()
+	go h.livenessLoop()
 	return h
 }
 
@@ -132,15 +133,18 @@ func (h *Hub) Disconnect(hostID string) {
 	}
 }
 
-func (h *Hub) touchLoop() {
+// livenessLoop pings every session from one ticker, closing those whose
+// agent no longer answers, and records when live hosts were last seen.
+func (h *Hub) livenessLoop() {
 	defer h.wg.Done()
-	t := time.NewTicker(touchInterval)
+	t := time.NewTicker(protocol.KeepAliveInterval)
 	defer t.Stop()
 	for {
 		select {
 		case <-h.ctx.Done():
 			return
 		case <-t.C:
+			h.pingAll()
 			ids := h.Connected()
 			if len(ids) == 0 {
 				continue
@@ -151,4 +155,30 @@ func (h *Hub) touchLoop() {
 			}
 		}
 	}
+}
+
+// pingAll pings the live sessions, a bounded number at a time.
+func (h *Hub) pingAll() {
+	h.mu.Lock()
+	live := make([]*session, 0, len(h.sessions))
+	for _, s := range h.sessions {
+		live = append(live, s)
+	}
+	h.mu.Unlock()
+
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, pingConcurrency)
+	for _, s := range live {
+		slots <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			if _, err := s.ys.Ping(); err != nil {
+				s.log.Info().Err(err).Msg("agent stopped answering pings")
+				s.close()
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"syscall"
 
 	"github.com/hashicorp/yamux"
 	"github.com/rs/zerolog"
@@ -218,5 +219,6 @@ func (s *session) logEnd(msg string, err error) {
 func isExpectedClose(err error) bool {
 	return err == nil || errors.Is(err, io.EOF) || errors.Is(err, context.Canceled) ||
 		errors.Is(err, yamux.ErrSessionShutdown) || errors.Is(err, net.ErrClosed) ||
-		errors.Is(err, yamux.ErrStreamClosed) || errors.Is(err, yamux.ErrConnectionReset)
+		errors.Is(err, yamux.ErrStreamClosed) || errors.Is(err, yamux.ErrConnectionReset) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }

@@ -15,7 +15,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/cofferhq/coffer/controlplane/api"
+	"github.com/cofferhq/coffer/controlplane/backup"
 	"github.com/cofferhq/coffer/controlplane/hub"
+	"github.com/cofferhq/coffer/controlplane/secrets"
 	"github.com/cofferhq/coffer/controlplane/store"
 )
 
@@ -51,14 +53,21 @@ func Run(ctx context.Context, cfg Config, ready func(addr net.Addr)) error {
 	if err := ensureAdminToken(ctx, st, cfg, log); err != nil {
 		return err
 	}
+	key, err := secrets.LoadKey(cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("load master key: %w", err)
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(
 		collectors.ProcessCollectorOpts{}))
 	h := hub.New(hub.Config{Store: st, Logger: log, Registry: reg})
+	runner := backup.New(backup.Config{Store: st, Agents: h, Key: key, Logger: log,
+		Registry: reg})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
+		_ = runner.Close(ctx)
 		_ = h.Close(ctx)
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
@@ -66,12 +75,16 @@ func Run(ctx context.Context, cfg Config, ready func(addr net.Addr)) error {
 		cfg.PublicURL = "http://" + ln.Addr().String()
 	}
 	a := api.New(api.Config{Store: st, Hub: h, Logger: log, Registry: reg,
-		PublicURL: cfg.PublicURL})
+		PublicURL: cfg.PublicURL, Secrets: key, Backups: runner})
 	srv := &http.Server{
 		Handler:           a,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
+	// Event streams run until their backup ends; they must not hold up a
+	// shutdown that waits for requests to finish.
+	srv.RegisterOnShutdown(runner.Events().Close)
+	go runner.Run(ctx)
 	log.Info().Str("listen", ln.Addr().String()).Str("publicUrl", cfg.PublicURL).
 		Msg("control plane serving")
 	if ready != nil {
@@ -84,22 +97,26 @@ func Run(ctx context.Context, cfg Config, ready func(addr net.Addr)) error {
 	case err = <-serveErr:
 	case <-ctx.Done():
 	}
-	return shutdown(srv, h, log, err)
+	return shutdown(srv, runner, h, log, err)
 }
 
-// shutdown stops taking requests, ends agent sessions (which the HTTP
-// server does not track once upgraded), and waits a bounded time for both.
-func shutdown(srv *http.Server, h *hub.Hub, log zerolog.Logger, serveErr error) error {
+// shutdown stops taking requests, fails the backups and restores still
+// running (they need the agent sessions to say so cleanly), ends agent
+// sessions (which the HTTP server does not track once upgraded), and waits
+// a bounded time for all of them.
+func shutdown(srv *http.Server, runner *backup.Runner, h *hub.Hub, log zerolog.Logger,
+	serveErr error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	log.Info().Msg("control plane stopping")
 
 	httpErr := srv.Shutdown(ctx)
+	runnerErr := runner.Close(ctx)
 	hubErr := h.Close(ctx)
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return fmt.Errorf("serve http: %w", serveErr)
 	}
-	if err := errors.Join(httpErr, hubErr); err != nil {
+	if err := errors.Join(httpErr, runnerErr, hubErr); err != nil {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	log.Info().Msg("control plane stopped")

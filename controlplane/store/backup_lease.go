@@ -18,7 +18,9 @@ var unfinished = backup.StatusIn(backup.StatusPENDING, backup.StatusRUNNING)
 
 // MarkBackupRunning moves an unfinished backup to RUNNING with a lease. The
 // first call records when it started.
-func (s *Store) MarkBackupRunning(ctx context.Context, id string, leaseUntil, now time.Time) error {
+func (s *Store) MarkBackupRunning(
+	ctx context.Context, id string, leaseUntil, now time.Time,
+) error {
 	err := s.inTx(ctx, func(tx *ent.Tx) error {
 		b, err := unfinishedBackup(ctx, tx, id)
 		if err != nil {

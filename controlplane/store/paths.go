@@ -43,7 +43,9 @@ func (s *Store) AddProjectPath(
 }
 
 // ListProjectPaths returns a project's paths by host and path.
-func (s *Store) ListProjectPaths(ctx context.Context, projectID string) ([]*ent.ProjectPath, error) {
+func (s *Store) ListProjectPaths(
+	ctx context.Context, projectID string,
+) ([]*ent.ProjectPath, error) {
 	if _, err := s.client.Project.Get(ctx, projectID); err != nil {
 		return nil, fmt.Errorf("list paths of project %s: %w", projectID, classify(err))
 	}

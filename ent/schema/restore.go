@@ -10,7 +10,7 @@ import (
 type RestoreResult struct {
 	ItemID     string `json:"itemId"`
 	Status     string `json:"status"`
-	Error      string `json:"error,omitempty"`
+	Error      string `json:"error"`
 	Bytes      int64  `json:"bytes"`
 	Files      int64  `json:"files"`
 	DurationMs int64  `json:"durationMs"`

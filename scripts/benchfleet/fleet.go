@@ -43,7 +43,8 @@ type agent struct {
 func startFleet(ctx context.Context, ids []*identity.Identity, inventory bool) *fleet {
 	ctx, cancel := context.WithCancel(ctx)
 	f := &fleet{cancel: cancel}
-	// One client for all agents, as the real agent uses one per process.
+	// The agents share one HTTP client: a websocket dial takes its
+	// connection out of the pool, so no agent waits on another.
 	hc := &http.Client{}
 	slots := make(chan struct{}, dialConcurrency)
 
@@ -78,7 +79,7 @@ func newAgent(id *identity.Identity, hc *http.Client, inventory bool) *agent {
 		OnSession: func(ctx context.Context, s *tunnel.Session) {
 			a.once.Do(func() { close(a.up) })
 			if inventory {
-				holdInventory(ctx, s)
+				sendInventory(ctx, s)
 			}
 		},
 	})
@@ -103,18 +104,10 @@ func (a *agent) waitUp(ctx context.Context) {
 	}
 }
 
-// holdInventory opens the inventory stream and reports an empty host, then
-// keeps the stream open for the life of the session like a real agent.
-func holdInventory(ctx context.Context, s *tunnel.Session) {
-	st, err := s.Open(protocol.Header{Op: protocol.OpInventory, RequestID: "inventory"})
-	if err != nil {
-		return
-	}
-	defer st.Close()
-	if err := st.Send(protocol.TypeEvent, protocol.Inventory{Full: true}); err != nil {
-		return
-	}
-	<-ctx.Done()
+// sendInventory reports an empty host the way a real agent reports its
+// first full inventory, so the control plane holds what it holds for one.
+func sendInventory(ctx context.Context, s *tunnel.Session) {
+	_ = s.Call(ctx, protocol.OpInventory, protocol.Inventory{Full: true}, nil)
 }
 
 // stop disconnects every agent and waits, bounded, for the tunnels to end.

@@ -58,6 +58,10 @@ func parseFlags() (options, error) {
 	if o.agents < 1 || o.rounds < 1 {
 		return o, errors.New("parse flags: -agents and -rounds must be at least 1")
 	}
+	if o.profileDir != "" && o.server != "" {
+		return o, errors.New("parse flags: -profile needs the control plane it starts, " +
+			"not -server")
+	}
 	return o, nil
 }
 
@@ -97,7 +101,8 @@ func bench(ctx context.Context, opts options) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if limit != 0 && limit < uint64(opts.agents)+256 {
+	// Each agent holds one socket here; 256 more cover the API and the rest.
+	if limit != 0 && float64(limit) < float64(opts.agents+256) {
 		progress("open file limit %d may be too low for %d agents", limit, opts.agents)
 	}
 
@@ -117,7 +122,7 @@ func bench(ctx context.Context, opts options) (*result, error) {
 
 	api := newAPIClient(cp.url, cp.adminToken)
 	res, err := runFleet(ctx, opts, cp, api, work)
-	if err != nil && cp.proc != nil {
+	if err != nil && cp.proc != nil && ctx.Err() == nil {
 		// The log is about to be removed with the work dir.
 		progress("control plane log, last lines:\n%s", cp.logTail())
 	}

@@ -17,7 +17,7 @@ const (
 type result struct {
 	Agents             int         `json:"agents"`
 	ControlPlane       string      `json:"controlPlane"`
-	Inventory          bool        `json:"inventoryStream"`
+	Inventory          bool        `json:"inventorySent"`
 	ForcedGC           bool        `json:"forcedGC"`
 	CPUs               int         `json:"cpus"`
 	LoadAverage        float64     `json:"loadAverage1m"`
@@ -68,7 +68,7 @@ func median(xs []float64) float64 {
 func (r *result) print(w io.Writer) {
 	fmt.Fprintf(w, "\nfleet benchmark: %d agents, one control plane (%s)\n",
 		r.Agents, r.ControlPlane)
-	fmt.Fprintf(w, "connected in %.2f s; inventory stream held: %s; "+
+	fmt.Fprintf(w, "connected in %.2f s; inventory sent: %s; "+
 		"heap read after a forced GC: %s\n",
 		r.ConnectSeconds, yesNo(r.Inventory), yesNo(r.ForcedGC))
 	fmt.Fprintf(w, "host: %d CPUs shared by the agents and the control plane; "+

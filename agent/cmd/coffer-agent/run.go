@@ -4,12 +4,17 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"path/filepath"
+	"sync"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
+	"github.com/cofferhq/coffer/agent/backup"
 	"github.com/cofferhq/coffer/agent/facts"
 	"github.com/cofferhq/coffer/agent/inventory"
+	"github.com/cofferhq/coffer/agent/journal"
 	"github.com/cofferhq/coffer/agent/tunnel"
 	"github.com/cofferhq/coffer/protocol"
 )
@@ -37,7 +42,14 @@ func run(cmd *cobra.Command, opts *options) error {
 		return err
 	}
 	log = log.With().Str("host", id.HostID).Logger()
+	ctx := cmd.Context()
 
+	jr, srv, err := startBackups(ctx, opts, log)
+	if err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	pub := &inventory.Publisher{Runtime: opts.runtimeConfig(), Logger: log}
 	client := tunnel.New(tunnel.Config{
 		Identity:   id,
@@ -47,30 +59,62 @@ func run(cmd *cobra.Command, opts *options) error {
 		OnSession: func(ctx context.Context, s *tunnel.Session) {
 			publishInventory(ctx, s, pub)
 		},
+		Handlers: map[protocol.Op]tunnel.Handler{
+			protocol.OpMeasure:     srv.Measure,
+			protocol.OpBackupItem:  srv.BackupItem,
+			protocol.OpRestoreItem: srv.RestoreItem,
+		},
+		RunningJobs:  srv.RunningJobs,
+		Capabilities: []string{protocol.CapBackup},
 	})
 
 	log.Info().Str("version", protocol.AgentVersion).Str("server", id.ServerURL).
 		Msg("agent starting")
-	err = client.Run(cmd.Context())
+	wg.Go(func() { keepRecovering(ctx, jr, opts.runtimeConfig(), log) })
+	err = client.Run(ctx)
 	log.Info().Msg("agent stopped")
 	return err
 }
 
-// publishInventory streams the inventory over one session until it ends.
-func publishInventory(ctx context.Context, s *tunnel.Session, pub *inventory.Publisher) {
-	st, err := s.Open(protocol.Header{Op: protocol.OpInventory, RequestID: "inventory"})
+// startBackups opens the journal, resumes or starts the containers a
+// previous run left paused or stopped, and makes the server of backup and
+// restore items.
+func startBackups(ctx context.Context, opts *options,
+	log zerolog.Logger) (*journal.Journal, *backup.Server, error) {
+	jr, err := journal.Open(filepath.Join(opts.stateDir, "journal"))
 	if err != nil {
-		pub.Logger.Debug().Err(err).Msg("open inventory stream failed")
-		return
+		return nil, nil, err
 	}
-	defer st.Close()
-	context.AfterFunc(ctx, func() { _ = st.Close() })
+	rctx, cancel := context.WithTimeout(ctx, firstRecoveryTimeout)
+	err = recoverContainers(rctx, jr, opts.runtimeConfig(), log)
+	cancel()
+	if err != nil {
+		log.Error().Err(err).Msg("container recovery failed; retrying in the background")
+	}
 
+	srv, err := backup.New(backup.Config{
+		Runtime: opts.runtimeConfig(),
+		Journal: jr,
+		Logger:  log,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return jr, srv, nil
+}
+
+// publishInventory streams the inventory over one session until it ends.
+// publishInventory sends the inventory over one session until it ends.
+// Each message is its own short call, acknowledged before the next is sent:
+// order is kept, and no stream sits open per idle agent on the control
+// plane.
+func publishInventory(ctx context.Context, s *tunnel.Session, pub *inventory.Publisher) {
 	start := time.Now()
-	err = pub.Run(ctx, func(inv protocol.Inventory) error {
-		return st.Send(protocol.TypeEvent, inv)
+	err := pub.Run(ctx, func(inv protocol.Inventory) error {
+		return s.Call(ctx, protocol.OpInventory, inv, nil)
 	})
 	if err != nil && ctx.Err() == nil {
-		pub.Logger.Debug().Err(err).Dur("after", time.Since(start)).Msg("inventory stream ended")
+		pub.Logger.Debug().Err(err).Dur("after", time.Since(start)).
+			Msg("inventory publishing ended")
 	}
 }

@@ -1,0 +1,52 @@
+package backup
+
+import (
+	"sync/atomic"
+	"time"
+
+	"github.com/cofferhq/coffer/protocol"
+)
+
+// progressInterval spaces progress events: often enough for a progress
+// bar, rarely enough to cost nothing.
+const progressInterval = 250 * time.Millisecond
+
+// progress counts an item's bytes as its pipeline moves them.
+type progress struct {
+	read    atomic.Int64
+	written atomic.Int64
+}
+
+// report sends the counters to the control plane every progressInterval
+// while they change, until the returned function is called.
+func (p *progress) report(c *call) (stop func()) {
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.loop(c, quit)
+	}()
+	return func() {
+		close(quit)
+		<-done
+	}
+}
+
+func (p *progress) loop(c *call, quit <-chan struct{}) {
+	tick := time.NewTicker(progressInterval)
+	defer tick.Stop()
+	var lastRead, lastWritten int64
+	for {
+		select {
+		case <-quit:
+			return
+		case <-tick.C:
+		}
+		read, written := p.read.Load(), p.written.Load()
+		if read == lastRead && written == lastWritten {
+			continue
+		}
+		_ = c.event(protocol.ItemEvent{ReadBytes: read, WrittenBytes: written})
+		lastRead, lastWritten = read, written
+	}
+}
