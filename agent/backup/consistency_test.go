@@ -132,24 +132,13 @@ func TestRecoverAfterCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// What an item does before its stream, and then the agent dies.
-	ctx := f.ctx(t)
-	record := func(ref protocol.ContainerRef, a journal.Action) {
-		if _, err := j.Add(journal.Entry{Container: ref, Action: a,
-			Purpose: journal.PurposeBackup, JobID: "job-1"}); err != nil {
-			t.Fatalf("record: %v", err)
-		}
+	// What items do before their streams, and then the agent dies.
+	f.crashWith(t, j, paused, journal.ActionPause)
+	f.crashWith(t, j, stopped, journal.ActionStop)
+	gone := protocol.ContainerRef{Namespace: f.ns, ID: "deleted-since"}
+	if _, err := j.Add(journal.Entry{Container: gone, Action: journal.ActionStop}); err != nil {
+		t.Fatalf("record: %v", err)
 	}
-	record(paused, journal.ActionPause)
-	if err := f.rt.Pause(ctx, protocol.Container{Namespace: f.ns, ID: paused.ID}); err != nil {
-		t.Fatalf("pause: %v", err)
-	}
-	record(stopped, journal.ActionStop)
-	if err := f.rt.Stop(ctx, protocol.Container{Namespace: f.ns, ID: stopped.ID},
-		5*time.Second); err != nil {
-		t.Fatalf("stop: %v", err)
-	}
-	record(protocol.ContainerRef{Namespace: f.ns, ID: "deleted-since"}, journal.ActionStop)
 
 	outcomes, err := j.Recover(context.Background(), f.rt)
 	if err != nil {
@@ -173,6 +162,26 @@ func TestRecoverAfterCrash(t *testing.T) {
 	// A second run finds nothing to do.
 	if outcomes, err := j.Recover(context.Background(), f.rt); err != nil || len(outcomes) != 0 {
 		t.Errorf("second Recover = %+v, %v; want nothing", outcomes, err)
+	}
+}
+
+// crashWith records an action on a container and takes it, as an item does
+// before its stream.
+func (f *ctrd) crashWith(t *testing.T, j *journal.Journal, ref protocol.ContainerRef,
+	a journal.Action) {
+	t.Helper()
+	_, err := j.Add(journal.Entry{Container: ref, Action: a, Purpose: journal.PurposeBackup})
+	if err != nil {
+		t.Fatalf("record: %v", err)
+	}
+	c := protocol.Container{Namespace: ref.Namespace, ID: ref.ID}
+	if a == journal.ActionPause {
+		err = f.rt.Pause(f.ctx(t), c)
+	} else {
+		err = f.rt.Stop(f.ctx(t), c, 5*time.Second)
+	}
+	if err != nil {
+		t.Fatalf("%s %s: %v", a, ref.ID, err)
 	}
 }
 

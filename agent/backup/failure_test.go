@@ -166,6 +166,17 @@ func TestRestoreDetectsDamage(t *testing.T) {
 	expectFailure(t, restoreLocal(t, srv, obj, res, t.TempDir()), protocol.CodeChecksum)
 }
 
+func TestRestoreRefusesRoot(t *testing.T) {
+	srv := newServer(t, runtime.Config{})
+	obj := localSink(t, "x.tar.zst")
+	for _, mode := range []protocol.RestoreMode{protocol.RestorePath, protocol.RestoreReplace} {
+		it := startItem(t, srv.RestoreItem, protocol.OpRestoreItem, protocol.RestoreItemRequest{
+			JobID: "job-1", ItemID: "item-1", Mode: mode, Target: "/", Local: obj,
+		})
+		expectFailure(t, it.result(), protocol.CodeInternal)
+	}
+}
+
 func TestRestoreMissingObject(t *testing.T) {
 	srv := newServer(t, runtime.Config{})
 	obj := localSink(t, "never/stored.tar.zst")

@@ -14,10 +14,12 @@ import (
 )
 
 // restoreItem streams one item back onto the host. In path mode the
-// archive is extracted into the target directory, created if missing;
-// what is already there stays unless the archive replaces it, so a restore
-// beside live data merges with it. In replace mode the container is
-// stopped, the target emptied and refilled, and the container started.
+// archive is extracted into the target directory, created if missing; what
+// is already there stays unless the archive holds the same name, so a
+// restore over existing files merges with them. The target itself takes
+// the mode, owner and times the source directory had. In replace mode the
+// container is stopped, the target emptied and refilled, and the container
+// started again.
 func (s *Server) restoreItem(c *call, req protocol.RestoreItemRequest) (any, *failure) {
 	target, spec, f := restorePlan(req)
 	if f != nil {
@@ -96,6 +98,11 @@ func restorePlan(req protocol.RestoreItemRequest) (string, *holdSpec, *failure) 
 	if !checkPath(target) {
 		return "", nil, badRequest("The restore target %q is not an absolute, clean path.",
 			target)
+	}
+	if target == "/" {
+		// Replacing it would empty the host; extracting over it is no
+		// better.
+		return "", nil, badRequest("Restoring onto the root directory is refused.")
 	}
 
 	ref := req.Source.Container

@@ -60,52 +60,39 @@ func (f *fakeRuntime) change(c protocol.Container, op string, from,
 func TestRecover(t *testing.T) {
 	j, _ := open(t)
 	rt := &fakeRuntime{t: t, broken: map[string]bool{"broken": true},
-		states: map[string]protocol.ContainerState{
-			"paused":     protocol.StatePaused,
-			"stopped":    protocol.StateStopped,
-			"rebooted":   protocol.StateCreated,
-			"running":    protocol.StateRunning,
-			"user-pause": protocol.StatePaused,
-			"broken":     protocol.StateStopped,
-		}}
-	add := func(id string, a journal.Action) {
-		if _, err := j.Add(entry(id, a)); err != nil {
+		states: make(map[string]protocol.ContainerState)}
+	// Each container is recorded with an action and found in a state.
+	for _, c := range []struct {
+		id     string
+		action journal.Action
+		state  protocol.ContainerState
+	}{
+		{"paused", journal.ActionPause, protocol.StatePaused},
+		{"stopped", journal.ActionStop, protocol.StateStopped},
+		{"rebooted", journal.ActionStop, protocol.StateCreated},
+		{"running", journal.ActionPause, protocol.StateRunning},
+		{"user-pause", journal.ActionStop, protocol.StatePaused},
+		{"deleted", journal.ActionPause, ""},
+		{"broken", journal.ActionStop, protocol.StateStopped},
+	} {
+		if c.state != "" {
+			rt.states[c.id] = c.state
+		}
+		if _, err := j.Add(entry(c.id, c.action)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	add("paused", journal.ActionPause)
-	add("stopped", journal.ActionStop)
-	add("rebooted", journal.ActionStop)
-	add("running", journal.ActionPause)
-	add("user-pause", journal.ActionStop)
-	add("deleted", journal.ActionPause)
-	add("broken", journal.ActionStop)
 
 	outcomes, err := j.Recover(context.Background(), rt)
 	if err == nil {
 		t.Error("Recover returned no error, want the injected one")
 	}
-	want := map[string]journal.Settled{
+	expectOutcomes(t, outcomes, map[string]journal.Settled{
 		"paused": journal.SettledResumed, "stopped": journal.SettledStarted,
 		"rebooted": journal.SettledStarted, "running": journal.SettledUnchanged,
 		"user-pause": journal.SettledUnchanged, "deleted": journal.SettledGone,
-	}
-	for _, out := range outcomes {
-		id := out.Record.Container.ID
-		if id == "broken" {
-			if out.Err == nil {
-				t.Errorf("outcome of broken has no error")
-			}
-			continue
-		}
-		if out.Err != nil || out.Settled != want[id] {
-			t.Errorf("outcome of %s = %q, %v; want %q", id, out.Settled, out.Err, want[id])
-		}
-		delete(want, id)
-	}
-	if len(want) != 0 {
-		t.Errorf("no outcome for %v", want)
-	}
+		"broken": "",
+	})
 
 	// Only the failed record is kept, and a second pass tries it again.
 	records, _ := j.List()
@@ -118,6 +105,28 @@ func TestRecover(t *testing.T) {
 	}
 	if records, _ := j.List(); len(records) != 0 {
 		t.Fatalf("records after second Recover = %+v, want none", records)
+	}
+}
+
+// expectOutcomes checks what Recover did per container; an empty want
+// means a failure.
+func expectOutcomes(t *testing.T, outcomes []journal.Outcome, want map[string]journal.Settled) {
+	t.Helper()
+	for _, out := range outcomes {
+		id := out.Record.Container.ID
+		w, ok := want[id]
+		switch {
+		case !ok:
+			t.Errorf("unexpected outcome for %s", id)
+		case w == "" && out.Err == nil:
+			t.Errorf("outcome of %s = %q, want an error", id, out.Settled)
+		case w != "" && (out.Err != nil || out.Settled != w):
+			t.Errorf("outcome of %s = %q, %v; want %q", id, out.Settled, out.Err, w)
+		}
+		delete(want, id)
+	}
+	if len(want) != 0 {
+		t.Errorf("no outcome for %v", want)
 	}
 }
 

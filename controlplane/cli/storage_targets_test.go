@@ -18,21 +18,28 @@ import (
 	"github.com/cofferhq/coffer/controlplane/client/clienttest"
 )
 
-// The S3 test server's settings. TestMain clears COFFER_ variables, so the
-// defaults of scripts/test-env.sh are what these tests use.
-const (
-	s3Endpoint = "http://127.0.0.1:7070"
-	s3Bucket   = "coffer-test"
-	s3Access   = "coffer-test-access"
-	s3Secret   = "coffer-test-secret-key"
+// The S3 test server's settings. Package variables are initialised before
+// TestMain clears the COFFER_ variables, so these still see them.
+var (
+	s3Endpoint = envOr("COFFER_TEST_S3_ENDPOINT", "http://127.0.0.1:7070")
+	s3Bucket   = envOr("COFFER_TEST_S3_BUCKET", "coffer-test")
+	s3Access   = envOr("COFFER_TEST_S3_ACCESS_KEY", "coffer-test-access")
+	s3Secret   = envOr("COFFER_TEST_S3_SECRET_KEY", "coffer-test-secret-key")
 )
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
 
 // s3Args returns the flags of an s3 target on the test server, but no
 // secret; without the server the test is skipped, or fails in CI.
 func s3Args(t *testing.T, name string) []string {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(s3Endpoint, "http://"),
-		2*time.Second)
+	host := strings.TrimPrefix(strings.TrimPrefix(s3Endpoint, "http://"), "https://")
+	conn, err := net.DialTimeout("tcp", host, 2*time.Second)
 	if err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("S3 test server at %s is unreachable in CI: %v", s3Endpoint, err)

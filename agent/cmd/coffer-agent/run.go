@@ -59,11 +59,7 @@ func run(cmd *cobra.Command, opts *options) error {
 		OnSession: func(ctx context.Context, s *tunnel.Session) {
 			publishInventory(ctx, s, pub)
 		},
-		Handlers: map[protocol.Op]tunnel.Handler{
-			protocol.OpMeasure:     srv.Measure,
-			protocol.OpBackupItem:  srv.BackupItem,
-			protocol.OpRestoreItem: srv.RestoreItem,
-		},
+		Handlers:     backupHandlers(srv),
 		RunningJobs:  srv.RunningJobs,
 		Capabilities: []string{protocol.CapBackup},
 	})
@@ -74,6 +70,14 @@ func run(cmd *cobra.Command, opts *options) error {
 	err = client.Run(ctx)
 	log.Info().Msg("agent stopped")
 	return err
+}
+
+func backupHandlers(srv *backup.Server) map[protocol.Op]tunnel.Handler {
+	return map[protocol.Op]tunnel.Handler{
+		protocol.OpMeasure:     srv.Measure,
+		protocol.OpBackupItem:  srv.BackupItem,
+		protocol.OpRestoreItem: srv.RestoreItem,
+	}
 }
 
 // startBackups opens the journal, resumes or starts the containers a
