@@ -41,8 +41,8 @@ func binaries(t *testing.T) (coffer, agent string) {
 	t.Helper()
 	buildOnce.Do(func() {
 		for pkg, out := range map[string]string{
-			"../controlplane/cmd/coffer":  "coffer",
-			"../agent/cmd/coffer-agent": "coffer-agent",
+			"../controlplane/cmd/coffer": "coffer",
+			"../agent/cmd/coffer-agent":  "coffer-agent",
 		} {
 			cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, out), pkg)
 			if b, err := cmd.CombinedOutput(); err != nil {

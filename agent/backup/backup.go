@@ -62,12 +62,17 @@ func (s *Server) backupHeld(c *call, root string, req protocol.BackupItemRequest
 	if h == nil {
 		return res, f
 	}
-	if err := h.release(c.ctx); err != nil {
+	err := h.release(c.ctx)
+	switch {
+	case err == nil:
+		c.note(fmt.Sprintf("container %s %s", h.record.Key(), resumedOrStarted(h)))
+	case f != nil:
+		f.msg += fmt.Sprintf(" Container %s could not be %s either: %v. "+
+			"The agent keeps trying.", h.record.Key(), resumedOrStarted(h), err)
+	default:
 		res.Warnings = append(res.Warnings, fmt.Sprintf(
 			"container %s could not be %s: %v; the agent keeps trying",
 			h.record.Key(), resumedOrStarted(h), err))
-	} else {
-		c.note(fmt.Sprintf("container %s %s", h.record.Key(), resumedOrStarted(h)))
 	}
 	return res, f
 }

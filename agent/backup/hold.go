@@ -53,7 +53,7 @@ func (s *Server) hold(c *call, spec holdSpec) (*hold, string, *failure) {
 		rt.Close()
 		return nil, "", runtimeFailure(c, err, "Container %s cannot be inspected: %v.", key, err)
 	}
-	if !changes(spec.action, cur.State) {
+	if !changes(spec, cur.State) {
 		rt.Close()
 		c.note(fmt.Sprintf("container %s is %s; nothing to %s", key, cur.State, spec.action))
 		return nil, "", nil
@@ -81,12 +81,18 @@ func (s *Server) change(c *call, rt *runtime.Runtime, spec holdSpec) (*hold, *fa
 	}
 	h := &hold{rt: rt, j: s.cfg.Journal, record: rec, what: "paused"}
 
+	// A change cut short could still complete afterwards (a signalled
+	// process exits late) and then escape the undo; so it runs to its end
+	// even if the item is cancelled meanwhile.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx),
+		s.cfg.StopTimeout+releaseTimeout)
+	defer cancel()
 	target := protocol.Container{Namespace: spec.ref.Namespace, ID: spec.ref.ID}
 	if spec.action == journal.ActionStop {
 		h.what = "stopped"
-		err = rt.Stop(c.ctx, target, s.cfg.StopTimeout)
+		err = rt.Stop(ctx, target, s.cfg.StopTimeout)
 	} else {
-		err = rt.Pause(c.ctx, target)
+		err = rt.Pause(ctx, target)
 	}
 	if err != nil {
 		_ = h.undo(c.ctx)
@@ -120,10 +126,12 @@ func (h *hold) undo(ctx context.Context) error {
 }
 
 // changes tells whether a container in state s is to be changed: one that
-// runs, or for a stop also one paused by someone else, since a frozen
-// process would otherwise find its files swapped when thawed.
-func changes(a journal.Action, s protocol.ContainerState) bool {
-	return s == protocol.StateRunning || (a == journal.ActionStop && s == protocol.StatePaused)
+// runs, and for a restore also one paused by someone else, since its
+// frozen processes would otherwise find their files swapped when thawed.
+// A paused container is read as it is for a backup.
+func changes(spec holdSpec, s protocol.ContainerState) bool {
+	return s == protocol.StateRunning ||
+		(spec.purpose == journal.PurposeRestore && s == protocol.StatePaused)
 }
 
 // runtimeFailure reports a failed containerd call, or the cancellation

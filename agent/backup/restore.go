@@ -70,12 +70,18 @@ func (s *Server) restoreHeld(c *call, src io.Reader, target string,
 	if h == nil {
 		return res, f
 	}
-	if err := h.release(c.ctx); err != nil && f == nil {
-		return res, failf(protocol.CodeRuntime, err,
+	err := h.release(c.ctx)
+	switch {
+	case err == nil:
+		c.note(fmt.Sprintf("container %s started", h.record.Key()))
+	case f != nil:
+		f.msg += fmt.Sprintf(" Container %s could not be started either: %v. "+
+			"The agent keeps trying.", h.record.Key(), err)
+	default:
+		f = failf(protocol.CodeRuntime, err,
 			"The data was restored, but container %s could not be started: %v. "+
 				"The agent keeps trying.", h.record.Key(), err)
 	}
-	c.note(fmt.Sprintf("container %s started", h.record.Key()))
 	return res, f
 }
 

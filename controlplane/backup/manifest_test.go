@@ -22,8 +22,8 @@ func sampleManifest() *Manifest {
 		Items: []ManifestItem{
 			{
 				ID: "01it1", Kind: kindVolume, Host: ManifestRef{ID: "01ho", Name: "h1"},
-				Status:    statusCompleted,
-				Container: &ManifestContainer{Namespace: "moby", ID: "c1", Name: "web"},
+				Status:     statusCompleted,
+				Container:  &ManifestContainer{Namespace: "moby", ID: "c1", Name: "web"},
 				SourcePath: "/srv/web", Key: "b/shop/01hx/web-srv-web.tar.zst",
 				Size: 100, SHA256: strings.Repeat("ab", 32), SourceBytes: 1000, Files: 3,
 				DurationMs: 1500,
@@ -93,8 +93,9 @@ func TestDecodeManifestIsStrict(t *testing.T) {
 	if err != nil {
 		t.Fatalf("EncodeManifest: %v", err)
 	}
+	extra := []byte(`"extra": 1, "version"`)
 	inputs := map[string][]byte{
-		"unknown field": bytes.Replace(body, []byte(`"version"`), []byte(`"extra": 1, "version"`), 1),
+		"unknown field": bytes.Replace(body, []byte(`"version"`), extra, 1),
 		"trailing data": append(bytes.Clone(body), []byte(`{}`)...),
 		"too large":     bytes.Repeat([]byte(" "), maxManifestSize+1),
 		"not json":      []byte("PK\x03\x04"),

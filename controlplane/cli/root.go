@@ -61,6 +61,8 @@ Output is a table for people; '-o json' prints the API's JSON for scripts.`,
 		newHostsCommand(opts),
 		newEnrollTokenCommand(opts),
 		newContainersCommand(opts),
+		newBackupsCommand(opts),
+		newCatalogCommand(opts),
 		newStorageTargetsCommand(opts),
 		newPathsCommand(opts),
 	)
