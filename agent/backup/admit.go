@@ -13,17 +13,22 @@ import (
 func (s *Server) admit(c *call, ref *protocol.ContainerRef) (func(), *failure) {
 	unlock := func() {}
 	if ref != nil {
+		stop := c.remind(fmt.Sprintf("waiting for another item of container %s/%s",
+			ref.Namespace, ref.ID))
 		u, err := s.cfg.Journal.Lock(c.ctx, *ref)
+		stop()
 		if err != nil {
 			return nil, canceledFailure(c.canceled())
 		}
 		unlock = u
 	}
 
+	msg := fmt.Sprintf("waiting for a free slot: %d items run at once", s.cfg.MaxItems)
+	stop := c.remind(msg)
 	err := s.slots.acquire(c.ctx, func(ahead int) {
-		c.note(fmt.Sprintf("waiting for a free slot: %d items running, %d waiting ahead",
-			s.cfg.MaxItems, ahead))
+		c.note(fmt.Sprintf("%s, %d waiting ahead", msg, ahead))
 	})
+	stop()
 	if err != nil {
 		unlock()
 		return nil, canceledFailure(c.canceled())

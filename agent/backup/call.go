@@ -3,6 +3,7 @@ package backup
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/cofferhq/coffer/protocol"
 )
@@ -66,6 +67,30 @@ func (c *call) event(ev protocol.ItemEvent) error {
 // note sends a message for a person following the item.
 func (c *call) note(msg string) {
 	_ = c.event(protocol.ItemEvent{Message: msg})
+}
+
+// remind sends msg every keepaliveInterval until the returned function is
+// called, for an item that waits without anything else to report.
+func (c *call) remind(msg string) (stop func()) {
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(keepaliveInterval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+				c.note(msg)
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-done
+	}
 }
 
 // end closes the stream and waits for the reader, which returns once the

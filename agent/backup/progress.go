@@ -11,6 +11,11 @@ import (
 // bar, rarely enough to cost nothing.
 const progressInterval = 250 * time.Millisecond
 
+// keepaliveInterval is the longest an item stays silent, even while it
+// waits or its counters stand still, so that the control plane can tell
+// a busy agent from a lost one.
+const keepaliveInterval = 30 * time.Second
+
 // progress counts an item's bytes as its pipeline moves them. For a
 // backup, read is the uncompressed tar stream: file contents plus headers,
 // so it runs ahead of a measured size by up to about 1.5 KiB a file, since
@@ -42,6 +47,7 @@ func (p *progress) loop(c *call, quit <-chan struct{}) {
 	tick := time.NewTicker(progressInterval)
 	defer tick.Stop()
 	var lastRead, lastWritten int64
+	lastSent := time.Now()
 	for {
 		final := false
 		select {
@@ -50,9 +56,10 @@ func (p *progress) loop(c *call, quit <-chan struct{}) {
 		case <-tick.C:
 		}
 		read, written := p.read.Load(), p.written.Load()
-		if read != lastRead || written != lastWritten {
+		if read != lastRead || written != lastWritten ||
+			time.Since(lastSent) >= keepaliveInterval {
 			_ = c.event(protocol.ItemEvent{ReadBytes: read, WrittenBytes: written})
-			lastRead, lastWritten = read, written
+			lastRead, lastWritten, lastSent = read, written, time.Now()
 		}
 		if final {
 			return

@@ -43,6 +43,7 @@ type dataset struct {
 	Bytes   int64       `json:"bytes"`
 	Entries []fileEntry `json:"entries"`
 	dir     string
+	byPath  map[string]fileEntry
 }
 
 // ensureDataset returns the data set of spec under cache, generating it

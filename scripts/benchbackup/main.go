@@ -70,10 +70,10 @@ func bench(ctx context.Context, opts options) (*result, error) {
 		return nil, err
 	}
 	env := newToolEnv(opts, work, ds, store)
-	tools := env.tools(ctx, opts)
+	res := newResult(opts, ds)
+	tools := env.openTools(ctx, res)
 	defer closeTools(tools)
 
-	res := newResult(opts, ds)
 	for round := range opts.runs + 1 {
 		for _, t := range tools {
 			if err := ctx.Err(); err != nil {
