@@ -16,14 +16,19 @@ type cluster struct {
 	agent   string
 	addr    string
 	dataDir string
+	env     []string // extra environment of the control plane
 	server  *process
 	api     *api
 }
 
-func newCluster(t *testing.T) *cluster {
+func newCluster(t *testing.T) *cluster { return newClusterEnv(t) }
+
+// newClusterEnv starts a control plane with extra environment variables.
+func newClusterEnv(t *testing.T, env ...string) *cluster {
 	t.Helper()
 	coffer, agent := binaries(t)
-	c := &cluster{t: t, coffer: coffer, agent: agent, addr: freePort(t), dataDir: t.TempDir()}
+	c := &cluster{t: t, coffer: coffer, agent: agent, addr: freePort(t), dataDir: t.TempDir(),
+		env: env}
 	c.startServer()
 	return c
 }
@@ -33,7 +38,8 @@ func (c *cluster) url() string { return "http://" + c.addr }
 // startServer runs `coffer serve` and waits until it is ready.
 func (c *cluster) startServer() {
 	c.t.Helper()
-	c.server = start(c.t, "coffer-serve", []string{"COFFER_LOG_LEVEL=debug"}, c.coffer,
+	env := append([]string{"COFFER_LOG_LEVEL=debug"}, c.env...)
+	c.server = start(c.t, "coffer-serve", env, c.coffer,
 		"serve", "--listen", c.addr, "--data-dir", c.dataDir, "--public-url", c.url())
 	probe := &http.Client{Timeout: time.Second}
 	eventually(c.t, 20*time.Second, "control plane ready", func() bool {
@@ -118,4 +124,12 @@ func (c *cluster) waitStatus(id, want string, within time.Duration) {
 		h, code := c.host(id)
 		return code == 200 && h.Status == want
 	})
+}
+
+// restartAgent runs a stopped agent again from its state directory.
+func (c *cluster) restartAgent(a *agentProc, ns string) {
+	c.t.Helper()
+	env := []string{"COFFER_NAMESPACES=" + ns, "COFFER_LOG_LEVEL=debug"}
+	a.process = start(c.t, "coffer-agent-restarted", env, c.agent, "run",
+		"--state-dir", a.stateDir)
 }

@@ -64,11 +64,9 @@ func (s *Server) getBackup(w http.ResponseWriter, r *http.Request) *apiError {
 // deleteBackup deletes the backup's objects, then its record. When storage
 // refuses, the record stays, with the reason as its error.
 func (s *Server) deleteBackup(w http.ResponseWriter, r *http.Request) *apiError {
-	id := r.PathValue("id")
-	if err := s.backups.Delete(r.Context(), id); err != nil {
+	if err := s.backups.Delete(r.Context(), r.PathValue("id")); err != nil {
 		return s.backupError(r, err, "backup")
 	}
-	s.log.Info().Str("backup", id).Msg("backup deleted")
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

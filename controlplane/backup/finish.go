@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cofferhq/coffer/controlplane/backup/manifest"
 	"github.com/cofferhq/coffer/controlplane/storage"
 	"github.com/cofferhq/coffer/ent"
 )
@@ -121,7 +122,7 @@ func (r *Runner) writeManifest(ctx context.Context, j *job, b *ent.Backup,
 
 	m := r.buildManifest(ctx, j, b, now)
 	m.Status, m.Error, m.Size = status, msg, size
-	body, err := EncodeManifest(m)
+	body, err := manifest.Encode(m)
 	if err != nil {
 		return "", err
 	}

@@ -7,6 +7,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/cofferhq/coffer/controlplane/backup/manifest"
 	"github.com/cofferhq/coffer/controlplane/storage"
 	"github.com/cofferhq/coffer/controlplane/store"
 	"github.com/cofferhq/coffer/ent"
@@ -80,7 +81,7 @@ func (r *Runner) importManifest(ctx context.Context, t *ent.StorageTarget,
 	if err != nil {
 		return false, err
 	}
-	m, err := DecodeManifest(bytes.NewReader(body))
+	m, err := manifest.Decode(bytes.NewReader(body))
 	if err != nil {
 		return false, err
 	}
@@ -88,12 +89,12 @@ func (r *Runner) importManifest(ctx context.Context, t *ent.StorageTarget,
 	dir := path.Dir(key)
 	if path.Base(dir) != m.BackupID {
 		return false, fmt.Errorf("check manifest %s: %w: it describes backup %s",
-			key, ErrBadManifest, m.BackupID)
+			key, manifest.ErrInvalid, m.BackupID)
 	}
 	for _, it := range m.Items {
 		if path.Dir(it.Key) != dir {
 			return false, fmt.Errorf("check manifest %s: %w: item key %s lies elsewhere",
-				key, ErrBadManifest, it.Key)
+				key, manifest.ErrInvalid, it.Key)
 		}
 	}
 
@@ -104,7 +105,7 @@ func (r *Runner) importManifest(ctx context.Context, t *ent.StorageTarget,
 // localProjectID maps the manifest's project to one known here: by id,
 // else by name. A project unknown here keeps the manifest's id, so its
 // backups are listed as soon as a project takes it over.
-func (r *Runner) localProjectID(ctx context.Context, ref ManifestRef) string {
+func (r *Runner) localProjectID(ctx context.Context, ref manifest.Ref) string {
 	if p, err := r.store.GetProject(ctx, ref.ID); err == nil {
 		return p.ID
 	}
@@ -115,7 +116,7 @@ func (r *Runner) localProjectID(ctx context.Context, ref ManifestRef) string {
 }
 
 // imported turns a checked manifest into the store's import record.
-func imported(m *Manifest, projectID, targetID, key string) store.ImportedBackup {
+func imported(m *manifest.Manifest, projectID, targetID, key string) store.ImportedBackup {
 	completed := m.CompletedAt
 	b := store.ImportedBackup{
 		ID: m.BackupID, ProjectID: projectID, TargetID: targetID, Name: m.Name,

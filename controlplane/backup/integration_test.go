@@ -13,11 +13,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cofferhq/coffer/controlplane/backup"
+	"github.com/cofferhq/coffer/controlplane/backup/backuptest"
+	"github.com/cofferhq/coffer/controlplane/backup/manifest"
 	"github.com/cofferhq/coffer/controlplane/client"
 	"github.com/cofferhq/coffer/controlplane/client/clienttest"
 	"github.com/cofferhq/coffer/protocol"
 )
+
+// testTimeout bounds each wait of these tests.
+const testTimeout = 3 * time.Minute
 
 // webContainer is a container of project shop with one volume.
 func webContainer() protocol.Container {
@@ -43,10 +47,10 @@ func randomBytes(t *testing.T, n int) []byte {
 // setup runs a control plane with an S3 target, project shop, and a fake
 // agent whose one container belongs to shop.
 func setup(t *testing.T, payload []byte, failAfter int) (
-	*clienttest.ControlPlane, *client.Client, *client.StorageTarget, *fakeAgent,
+	*clienttest.ControlPlane, *client.Client, *client.StorageTarget, *backuptest.Agent,
 	client.NewStorageTarget) {
 	t.Helper()
-	nt := testS3Target(t)
+	nt := backuptest.S3Target(t)
 	cp := clienttest.Start(t)
 	c := client.New(cp.URL, cp.Token, nil)
 	ctx := t.Context()
@@ -58,7 +62,8 @@ func setup(t *testing.T, payload []byte, failAfter int) (
 	if _, err := c.CreateProject(ctx, "shop"); err != nil {
 		t.Fatalf("create project: %v", err)
 	}
-	a := startFakeAgent(t, cp, "h1", []protocol.Container{webContainer()}, payload, failAfter)
+	a := backuptest.StartAgent(t, cp, "h1", []protocol.Container{webContainer()},
+		backuptest.Options{Payload: payload, FailAfter: failAfter})
 	waitFor(t, "the container in the inventory", func() bool {
 		cs, err := c.ProjectContainers(ctx, "shop")
 		return err == nil && len(cs) == 1
@@ -90,7 +95,7 @@ func TestBackupCompletesAndIsVerified(t *testing.T) {
 	if !strings.HasSuffix(it.ObjectKey, "/shop/"+b.ID+"/web-data.tar.zst") {
 		t.Errorf("object key %q, want <prefix>/shop/%s/web-data.tar.zst", it.ObjectKey, b.ID)
 	}
-	if len(a.askedFor) == 0 {
+	if len(a.AskedFor()) == 0 {
 		t.Errorf("the agent never asked for part URLs; the test misses that path")
 	}
 	checkStored(t, nt, b, int64(len(payload)))
@@ -133,15 +138,15 @@ func TestBackupFailsAndAbortsUpload(t *testing.T) {
 	if want := "host h2 is offline"; errs["path"] != want {
 		t.Errorf("path item error %q, want %q", errs["path"], want)
 	}
-	if open := openUploads(t, nt, nt.Prefix+"/"); len(open) != 0 {
+	if open := backuptest.OpenUploads(t, nt, nt.Prefix+"/"); len(open) != 0 {
 		t.Errorf("uploads left open: %q, want none", open)
 	}
 
-	body, err := openS3(t, nt).Get(ctx, b.S3Key)
+	body, err := backuptest.OpenS3(t, nt).Get(ctx, b.S3Key)
 	if err != nil {
 		t.Fatalf("read manifest of failed backup: %v", err)
 	}
-	m, err := backup.DecodeManifest(bytes.NewReader(body))
+	m, err := manifest.Decode(bytes.NewReader(body))
 	if err != nil || m.Status != "FAILED" {
 		t.Fatalf("manifest of failed backup: %+v, %v; want status FAILED", m, err)
 	}
@@ -151,7 +156,7 @@ func TestBackupFailsAndAbortsUpload(t *testing.T) {
 func checkStored(t *testing.T, nt client.NewStorageTarget, b *client.Backup, size int64) {
 	t.Helper()
 	ctx := t.Context()
-	target := openS3(t, nt)
+	target := backuptest.OpenS3(t, nt)
 	got, _, err := target.Head(ctx, b.Items[0].ObjectKey)
 	if err != nil || got != size {
 		t.Fatalf("head object = %d, %v; want %d", got, err, size)
@@ -164,7 +169,7 @@ func checkStored(t *testing.T, nt client.NewStorageTarget, b *client.Backup, siz
 	if err != nil {
 		t.Fatalf("read manifest: %v", err)
 	}
-	m, err := backup.DecodeManifest(bytes.NewReader(body))
+	m, err := manifest.Decode(bytes.NewReader(body))
 	if err != nil {
 		t.Fatalf("decode manifest: %v", err)
 	}
@@ -176,7 +181,7 @@ func checkStored(t *testing.T, nt client.NewStorageTarget, b *client.Backup, siz
 	}
 }
 
-func checkRestore(t *testing.T, c *client.Client, a *fakeAgent, b *client.Backup) {
+func checkRestore(t *testing.T, c *client.Client, a *backuptest.Agent, b *client.Backup) {
 	t.Helper()
 	ctx := t.Context()
 	r, err := c.RestoreBackup(ctx, b.ID, client.RestoreRequest{Mode: "path", Path: "/restored"})
@@ -190,10 +195,8 @@ func checkRestore(t *testing.T, c *client.Client, a *fakeAgent, b *client.Backup
 	if r.Status != "COMPLETED" || len(r.Results) != 1 || r.Results[0].Status != "COMPLETED" {
 		t.Fatalf("restore %s (%s), results %+v; want COMPLETED", r.Status, r.Error, r.Results)
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if len(a.restores) != 1 || a.restores[0].Target != "/restored/web-data" {
-		t.Fatalf("agent restored %+v, want one item into /restored/web-data", a.restores)
+	if got := a.Restores(); len(got) != 1 || got[0].Target != "/restored/web-data" {
+		t.Fatalf("agent restored %+v, want one item into /restored/web-data", got)
 	}
 
 	_, err = c.RestoreBackup(ctx, b.ID, client.RestoreRequest{Mode: "path", Path: "relative"})
@@ -234,7 +237,7 @@ func checkDelete(t *testing.T, c *client.Client, nt client.NewStorageTarget, b *
 	if err := c.DeleteBackup(ctx, b.ID); err != nil {
 		t.Fatalf("DeleteBackup: %v", err)
 	}
-	objects, err := openS3(t, nt).List(ctx, nt.Prefix+"/")
+	objects, err := backuptest.OpenS3(t, nt).List(ctx, nt.Prefix+"/")
 	if err != nil || len(objects) != 0 {
 		t.Fatalf("objects after delete: %+v, %v; want none", objects, err)
 	}

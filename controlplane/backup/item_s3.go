@@ -29,6 +29,9 @@ func (x *itemRun) runS3(ctx context.Context, m protocol.MeasureResult) (
 	protocol.BackupItemResult, error) {
 	target := x.j.res.S3
 	u := upload{key: x.item.ObjectKey, maxParts: x.j.res.MaxParts}
+	if u.maxParts <= 0 || u.maxParts > storage.MaxPartNumber {
+		u.maxParts = storage.MaxPartNumber
+	}
 	u.partSize = storage.PartSize(m.Bytes, u.maxParts)
 
 	id, err := target.CreateUpload(ctx, u.key)

@@ -4,21 +4,22 @@ import (
 	"context"
 	"time"
 
+	"github.com/cofferhq/coffer/controlplane/backup/manifest"
 	"github.com/cofferhq/coffer/ent"
 )
 
 // buildManifest describes a finished backup and each of its items.
 func (r *Runner) buildManifest(ctx context.Context, j *job, b *ent.Backup,
-	completed time.Time) *Manifest {
-	m := &Manifest{
-		Version:     ManifestVersion,
+	completed time.Time) *manifest.Manifest {
+	m := &manifest.Manifest{
+		Version:     manifest.Version,
 		BackupID:    b.ID,
 		Name:        b.Name,
-		Project:     ManifestRef{ID: j.project.ID, Name: j.project.Name},
-		Target:      ManifestTarget{ID: j.target.ID, Name: j.target.Name, Type: j.res.Type},
+		Project:     manifest.Ref{ID: j.project.ID, Name: j.project.Name},
+		Target:      manifest.Target{ID: j.target.ID, Name: j.target.Name, Type: j.res.Type},
 		CreatedAt:   b.CreatedAt.UTC(),
 		CompletedAt: completed.UTC(),
-		Items:       make([]ManifestItem, 0, len(b.Edges.Items)),
+		Items:       make([]manifest.Item, 0, len(b.Edges.Items)),
 	}
 
 	hosts := r.hostNames(ctx, b.Edges.Items)
@@ -28,9 +29,9 @@ func (r *Runner) buildManifest(ctx context.Context, j *job, b *ent.Backup,
 	return m
 }
 
-func manifestItem(it *ent.BackupItem, hostName string) ManifestItem {
-	mi := ManifestItem{
-		ID: it.ID, Kind: string(it.Kind), Host: ManifestRef{ID: it.HostID, Name: hostName},
+func manifestItem(it *ent.BackupItem, hostName string) manifest.Item {
+	mi := manifest.Item{
+		ID: it.ID, Kind: string(it.Kind), Host: manifest.Ref{ID: it.HostID, Name: hostName},
 		Status: it.Status.String(), Error: it.Error, SourcePath: it.SourcePath,
 		Key: it.ObjectKey, Size: it.Size, SHA256: it.Sha256, SourceBytes: it.SourceBytes,
 		Files: it.Files, DurationMs: it.DurationMs,
@@ -39,7 +40,7 @@ func manifestItem(it *ent.BackupItem, hostName string) ManifestItem {
 		mi.Status = statusFailed
 	}
 	if it.Kind == kindVolume {
-		mi.Container = &ManifestContainer{
+		mi.Container = &manifest.Container{
 			Namespace: it.ContainerNamespace, ID: it.ContainerID, Name: it.ContainerName,
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
 	"github.com/cofferhq/coffer/controlplane/backup"
@@ -65,6 +66,7 @@ func (noAgents) Open(context.Context, string, protocol.Header) (*protocol.Stream
 }
 
 type reaperFixture struct {
+	reg    *prometheus.Registry
 	st     *store.Store
 	clock  *clock
 	target *abortTarget
@@ -82,12 +84,13 @@ func newReaperFixture(t *testing.T) *reaperFixture {
 	t.Cleanup(func() { st.Close() })
 
 	f := &reaperFixture{
+		reg:    prometheus.NewRegistry(),
 		st:     st,
 		clock:  &clock{now: time.Date(2031, 3, 14, 15, 9, 26, 0, time.UTC)},
 		target: &abortTarget{},
 	}
 	f.runner = backup.New(backup.Config{
-		Store: st, Agents: noAgents{}, Logger: zerolog.Nop(), Now: f.clock.Now,
+		Store: st, Agents: noAgents{}, Logger: zerolog.Nop(), Now: f.clock.Now, Registry: f.reg,
 		OpenTarget: func(*ent.StorageTarget) (targets.Resolved, error) {
 			return targets.Resolved{Type: store.TargetS3, S3: f.target, MaxParts: 1000}, nil
 		},
@@ -167,6 +170,31 @@ func TestReapFailsBackupWhoseLeaseExpired(t *testing.T) {
 	if n, err := f.runner.Reap(ctx); err != nil || n != 0 {
 		t.Fatalf("second Reap = %d, %v; want 0, nil", n, err)
 	}
+	if got := counter(t, f.reg, "coffer_backups_total", "FAILED"); got != 1 {
+		t.Errorf("coffer_backups_total{status=FAILED} = %v, want 1", got)
+	}
+}
+
+// counter reads one labelled counter back from the registry.
+func counter(t *testing.T, reg *prometheus.Registry, name, status string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatalf("gather metrics: %v", err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "status" && l.GetValue() == status {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
 }
 
 // TestReapFailsBackupLeftPending covers a control plane that crashed

@@ -8,6 +8,7 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
+	"github.com/cofferhq/coffer/controlplane/backup/manifest"
 	"github.com/cofferhq/coffer/protocol"
 )
 
@@ -74,7 +75,7 @@ func (x *itemRun) result(m protocol.Message, res *protocol.BackupItemResult) err
 	if err := m.Decode(res); err != nil {
 		return fail("the agent sent a result that cannot be read", err)
 	}
-	if res.Size < 0 || res.SourceBytes < 0 || res.Files < 0 || !isSHA256(res.SHA256) {
+	if res.Size < 0 || res.SourceBytes < 0 || res.Files < 0 || !manifest.IsSHA256(res.SHA256) {
 		return fail("the agent sent an impossible result", errors.New("check result"))
 	}
 	return nil

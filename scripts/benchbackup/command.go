@@ -69,8 +69,15 @@ func (p proc) pipe(ctx context.Context, in, out *os.File, a, b []string) error {
 	}
 	ca, cb := p.command(ctx, a), p.command(ctx, b)
 	errA, errB := &tail{}, &tail{}
-	ca.Stdin, ca.Stdout, ca.Stderr = in, w, errA
-	cb.Stdin, cb.Stdout, cb.Stderr = r, out, errB
+	ca.Stdout, ca.Stderr = w, errA
+	cb.Stdin, cb.Stderr = r, errB
+	// A nil *os.File in an io.Reader or io.Writer would not be nil.
+	if in != nil {
+		ca.Stdin = in
+	}
+	if out != nil {
+		cb.Stdout = out
+	}
 
 	err = ca.Start()
 	if err == nil {

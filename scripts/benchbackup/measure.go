@@ -22,9 +22,10 @@ type tool interface {
 	version() string
 	// prepare readies a round; it is not timed.
 	prepare(ctx context.Context, round int) error
-	// backup backs the data set up and returns the bytes it stored, or 0
-	// when that is unknown.
-	backup(ctx context.Context, round int) (int64, error)
+	// backup backs the data set up.
+	backup(ctx context.Context, round int) error
+	// stored returns the bytes the round's backup stored; it is not timed.
+	stored(ctx context.Context, round int) (int64, error)
 	// restore restores the round's backup into the empty directory dir
 	// and returns the directory that holds the restored tree.
 	restore(ctx context.Context, round int, dir string) (string, error)
@@ -34,6 +35,12 @@ type tool interface {
 	memory() *memProbe
 	// close stops what the tool started and removes what it stored.
 	close(ctx context.Context) error
+}
+
+// itemTimer is a tool that knows how much of a backup's wall time went to
+// its items themselves.
+type itemTimer interface {
+	itemSeconds(round int) float64
 }
 
 // toolEnv is what every tool shares.
@@ -88,9 +95,14 @@ func (e *toolEnv) open(ctx context.Context, name string) (tool, error) {
 	return nil, fmt.Errorf("unknown tool %q", name)
 }
 
-// tempDir makes a directory for one phase of one round of a tool.
+// phaseDir names the directory for one phase of one round of a tool.
+func (e *toolEnv) phaseDir(tool, phase string, round int) string {
+	return filepath.Join(e.work, fmt.Sprintf("%s-%s-%d", tool, phase, round))
+}
+
+// tempDir makes the phase's directory.
 func (e *toolEnv) tempDir(tool, phase string, round int) (string, error) {
-	dir := filepath.Join(e.work, fmt.Sprintf("%s-%s-%d", tool, phase, round))
+	dir := e.phaseDir(tool, phase, round)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
@@ -115,16 +127,19 @@ func measureRound(ctx context.Context, env *toolEnv, t tool, round int, en *entr
 
 	label := roundLabel(round, env.opts.runs)
 	progress("%s: backup, %s", t.name(), label)
-	var stored int64
-	bs, err := timed(t, func() (err error) {
-		stored, err = t.backup(ctx, round)
-		return err
-	})
+	bs, err := timed(t, func() error { return t.backup(ctx, round) })
 	if err != nil {
 		en.fail("backup", err)
 		return
 	}
-	bs.Round, bs.StoredBytes = round, stored
+	bs.Round = round
+	if bs.StoredBytes, err = t.stored(ctx, round); err != nil {
+		en.fail("size backup", err)
+		return
+	}
+	if it, ok := t.(itemTimer); ok {
+		bs.ItemSeconds = it.itemSeconds(round)
+	}
 	en.Backups = append(en.Backups, bs)
 
 	progress("%s: restore, %s", t.name(), label)
@@ -172,9 +187,7 @@ func roundLabel(round, runs int) string {
 func timed(t tool, phase func() error) (sample, error) {
 	syscall.Sync()
 	mem := t.memory()
-	if err := mem.reset(); err != nil {
-		return sample{}, err
-	}
+	mem.reset()
 	start := time.Now()
 	err := phase()
 	s := sample{Seconds: time.Since(start).Seconds()}

@@ -21,9 +21,9 @@ type memProbe struct {
 // reset makes the peak the current RSS, so that the next reading covers
 // only what happens in between. Writing 5 to clear_refs does that (Linux
 // 4.0 and later); where it is refused, readings stay lifetime peaks.
-func (m *memProbe) reset() error {
+func (m *memProbe) reset() {
 	if m == nil || m.sinceStart {
-		return nil
+		return
 	}
 	path := fmt.Sprintf("/proc/%d/clear_refs", m.pid)
 	if err := os.WriteFile(path, []byte("5"), 0); err != nil {
@@ -31,7 +31,6 @@ func (m *memProbe) reset() error {
 			"its peak since it started: %v", m.pid, err)
 		m.sinceStart = true
 	}
-	return nil
 }
 
 // peak returns VmHWM in bytes.

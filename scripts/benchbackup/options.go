@@ -11,12 +11,13 @@ import (
 )
 
 // The test S3 server that scripts/test-env.sh starts; the Makefile exports
-// the same settings under these names.
+// the same settings under the COFFER_TEST_S3_* names.
 const (
 	defaultEndpoint  = "http://127.0.0.1:7070"
 	defaultBucket    = "coffer-test"
 	defaultAccessKey = "coffer-test-access"
-	defaultSecretKey = "coffer-test-secret-key"
+	// The fixed key of that local, throwaway server, not a credential.
+	defaultSecretKey = "coffer-test-secret-key" //nolint:gosec // G101
 )
 
 type options struct {
@@ -88,9 +89,16 @@ func (o *options) check() error {
 	if err := checkLoopback(o.s3.endpoint); err != nil {
 		return err
 	}
+	// Restore paths given to coffer must be absolute.
 	var err error
 	if o.dataDir, err = filepath.Abs(o.dataDir); err != nil {
 		return fmt.Errorf("parse flags: -data: %w", err)
+	}
+	if o.workDir == "" {
+		o.workDir = os.TempDir()
+	}
+	if o.workDir, err = filepath.Abs(o.workDir); err != nil {
+		return fmt.Errorf("parse flags: -work: %w", err)
 	}
 	return nil
 }

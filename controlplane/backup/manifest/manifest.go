@@ -1,4 +1,8 @@
-package backup
+// Package manifest reads and writes the manifest.json stored beside a
+// backup's objects, which describes the backup completely: the bucket
+// alone is enough to rebuild the catalog. It depends on the standard
+// library only, which keeps its fuzzing fast.
+package manifest
 
 import (
 	"bytes"
@@ -11,57 +15,64 @@ import (
 	"time"
 )
 
-// ManifestVersion is the format of the manifests this control plane
-// writes. A reader refuses other versions rather than guess.
-const ManifestVersion = 1
+// Version is the format of the manifests this control plane writes. A
+// reader refuses other versions rather than guess.
+const Version = 1
 
-// maxManifestSize bounds what DecodeManifest reads. A manifest of 10,000
+// maxManifestSize bounds what Decode reads. A manifest of 10,000
 // items stays under 10 MiB; anything larger was not written by Coffer.
 const maxManifestSize = 16 << 20
 
-// ErrBadManifest means a manifest cannot be read or describes an
-// impossible backup.
-var ErrBadManifest = errors.New("invalid manifest")
+// ErrInvalid means a manifest cannot be read or describes an impossible
+// backup.
+var ErrInvalid = errors.New("invalid manifest")
 
-// Manifest describes a backup completely. It is stored beside the items'
-// objects, so the bucket alone is enough to rebuild the catalog.
+// The statuses and kinds a manifest records.
+const (
+	StatusCompleted = "COMPLETED"
+	StatusFailed    = "FAILED"
+	KindVolume      = "volume"
+	KindPath        = "path"
+)
+
+// Manifest describes a backup completely.
 type Manifest struct {
-	Version     int            `json:"version"`
-	BackupID    string         `json:"backupId"`
-	Name        string         `json:"name"`
-	Project     ManifestRef    `json:"project"`
-	Target      ManifestTarget `json:"target"`
-	Status      string         `json:"status"`
-	Error       string         `json:"error,omitempty"`
-	Size        int64          `json:"size"`
-	CreatedAt   time.Time      `json:"createdAt"`
-	CompletedAt time.Time      `json:"completedAt"`
-	Items       []ManifestItem `json:"items"`
+	Version     int       `json:"version"`
+	BackupID    string    `json:"backupId"`
+	Name        string    `json:"name"`
+	Project     Ref       `json:"project"`
+	Target      Target    `json:"target"`
+	Status      string    `json:"status"`
+	Error       string    `json:"error,omitempty"`
+	Size        int64     `json:"size"`
+	CreatedAt   time.Time `json:"createdAt"`
+	CompletedAt time.Time `json:"completedAt"`
+	Items       []Item    `json:"items"`
 }
 
-// ManifestRef names a project or a host by id and by name.
-type ManifestRef struct {
+// Ref names a project or a host by id and by name.
+type Ref struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 }
 
-// ManifestTarget names the storage target the backup was written to.
-type ManifestTarget struct {
+// Target names the storage target the backup was written to.
+type Target struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 	Type string `json:"type"`
 }
 
-// ManifestItem is one stored object of the backup.
-type ManifestItem struct {
-	ID     string      `json:"id"`
-	Kind   string      `json:"kind"`
-	Host   ManifestRef `json:"host"`
-	Status string      `json:"status"`
-	Error  string      `json:"error,omitempty"`
+// Item is one stored object of the backup.
+type Item struct {
+	ID     string `json:"id"`
+	Kind   string `json:"kind"`
+	Host   Ref    `json:"host"`
+	Status string `json:"status"`
+	Error  string `json:"error,omitempty"`
 	// Container is set for volumes.
-	Container  *ManifestContainer `json:"container,omitempty"`
-	SourcePath string             `json:"sourcePath"`
+	Container  *Container `json:"container,omitempty"`
+	SourcePath string     `json:"sourcePath"`
 	// Key is the object's full key in the bucket.
 	Key         string `json:"key"`
 	Size        int64  `json:"size"`
@@ -71,15 +82,15 @@ type ManifestItem struct {
 	DurationMs  int64  `json:"durationMs"`
 }
 
-// ManifestContainer is the container whose volume an item holds.
-type ManifestContainer struct {
+// Container is the container whose volume an item holds.
+type Container struct {
 	Namespace string `json:"namespace"`
 	ID        string `json:"id"`
 	Name      string `json:"name"`
 }
 
-// EncodeManifest renders m as indented JSON, readable with `jq`.
-func EncodeManifest(m *Manifest) ([]byte, error) {
+// Encode renders m as indented JSON, readable with `jq`.
+func Encode(m *Manifest) ([]byte, error) {
 	body, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encode manifest: %w", err)
@@ -87,30 +98,30 @@ func EncodeManifest(m *Manifest) ([]byte, error) {
 	return append(body, '\n'), nil
 }
 
-// DecodeManifest reads a manifest strictly: unknown fields, trailing data,
+// Decode reads a manifest strictly: unknown fields, trailing data,
 // another version or an inconsistent description are refused, since a
 // bucket is not trusted to hold only what Coffer wrote.
-func DecodeManifest(r io.Reader) (*Manifest, error) {
+func Decode(r io.Reader) (*Manifest, error) {
 	body, err := io.ReadAll(io.LimitReader(r, maxManifestSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
 	if len(body) > maxManifestSize {
 		return nil, fmt.Errorf("read manifest: over %d bytes: %w", maxManifestSize,
-			ErrBadManifest)
+			ErrInvalid)
 	}
 
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	var m Manifest
 	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("decode manifest: %w: %v", ErrBadManifest, err)
+		return nil, fmt.Errorf("decode manifest: %w: %v", ErrInvalid, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("decode manifest: %w: data after the object", ErrBadManifest)
+		return nil, fmt.Errorf("decode manifest: %w: data after the object", ErrInvalid)
 	}
 	if err := m.check(); err != nil {
-		return nil, fmt.Errorf("check manifest: %w: %s", ErrBadManifest, err)
+		return nil, fmt.Errorf("check manifest: %w: %s", ErrInvalid, err)
 	}
 	return &m, nil
 }
@@ -121,13 +132,13 @@ func DecodeManifest(r io.Reader) (*Manifest, error) {
 // objects of another.
 func (m *Manifest) check() error {
 	switch {
-	case m.Version != ManifestVersion:
-		return fmt.Errorf("version %d, want %d", m.Version, ManifestVersion)
+	case m.Version != Version:
+		return fmt.Errorf("version %d, want %d", m.Version, Version)
 	case m.BackupID == "" || strings.ContainsAny(m.BackupID, "/\\"):
 		return errors.New("backup id is empty or holds a slash")
 	case m.Project.ID == "" || m.Project.Name == "":
 		return errors.New("project id or name is empty")
-	case m.Status != statusCompleted && m.Status != statusFailed:
+	case m.Status != StatusCompleted && m.Status != StatusFailed:
 		return fmt.Errorf("status %q is not final", m.Status)
 	case m.Size < 0:
 		return errors.New("size is negative")
@@ -151,13 +162,13 @@ func (m *Manifest) check() error {
 	return nil
 }
 
-func (it *ManifestItem) check(backupID string) error {
+func (it *Item) check(backupID string) error {
 	switch {
 	case it.ID == "":
 		return errors.New("id is empty")
-	case it.Kind != kindVolume && it.Kind != kindPath:
+	case it.Kind != KindVolume && it.Kind != KindPath:
 		return fmt.Errorf("kind %q is unknown", it.Kind)
-	case it.Kind == kindVolume && it.Container == nil:
+	case it.Kind == KindVolume && it.Container == nil:
 		return errors.New("volume without its container")
 	case it.Host.ID == "":
 		return errors.New("host id is empty")
@@ -165,9 +176,9 @@ func (it *ManifestItem) check(backupID string) error {
 		return fmt.Errorf("source path %q is not absolute", it.SourcePath)
 	case it.Size < 0 || it.SourceBytes < 0 || it.Files < 0 || it.DurationMs < 0:
 		return errors.New("a count is negative")
-	case it.Status != statusCompleted && it.Status != statusFailed:
+	case it.Status != StatusCompleted && it.Status != StatusFailed:
 		return fmt.Errorf("status %q is not final", it.Status)
-	case it.Status == statusCompleted && !isSHA256(it.SHA256):
+	case it.Status == StatusCompleted && !IsSHA256(it.SHA256):
 		return errors.New("completed without a sha256")
 	}
 	return checkItemKey(it.Key, backupID)
@@ -189,7 +200,8 @@ func checkItemKey(key, backupID string) error {
 	return nil
 }
 
-func isSHA256(s string) bool {
+// IsSHA256 reports whether s is a sha256 digest in lowercase hex.
+func IsSHA256(s string) bool {
 	b, err := hex.DecodeString(s)
 	return err == nil && len(b) == 32 && strings.ToLower(s) == s
 }

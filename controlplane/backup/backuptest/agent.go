@@ -1,4 +1,7 @@
-package backup_test
+// Package backuptest provides what tests of backups need around a real
+// control plane: a fake agent built from the protocol package alone, and
+// the S3 test server.
+package backuptest
 
 import (
 	"bytes"
@@ -6,6 +9,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,11 +22,12 @@ import (
 	"github.com/cofferhq/coffer/protocol"
 )
 
-// fakeAgent speaks the agent's side of the protocol from the protocol
+// Agent speaks the agent's side of the protocol from the protocol
 // package alone: it enrolls, connects, reports an inventory, and serves
-// measure, backup and restore operations with bytes it makes up.
-type fakeAgent struct {
-	t       *testing.T
+// measure, backup and restore operations with bytes it makes up. It
+// uploads to S3 targets only.
+type Agent struct {
+	t       testing.TB
 	hostID  string
 	key     ed25519.PrivateKey
 	sess    *yamux.Session
@@ -37,13 +42,21 @@ type fakeAgent struct {
 	askedFor []protocol.URLRange
 }
 
-// startFakeAgent enrolls a host named name and connects it, reporting
-// containers as its inventory. Each backup item uploads payload; with
-// failAfter above zero it fails after that many parts.
-func startFakeAgent(t *testing.T, cp *clienttest.ControlPlane, name string,
-	containers []protocol.Container, payload []byte, failAfter int) *fakeAgent {
+// Options say how an Agent behaves.
+type Options struct {
+	// Payload is what every backup item reads and uploads.
+	Payload []byte
+	// FailAfter, when above zero, makes every backup item fail once this
+	// many parts are uploaded.
+	FailAfter int
+}
+
+// StartAgent enrolls a host named name and connects it, reporting
+// containers as its inventory, until the test ends.
+func StartAgent(t testing.TB, cp *clienttest.ControlPlane, name string,
+	containers []protocol.Container, opts Options) *Agent {
 	t.Helper()
-	a := &fakeAgent{t: t, payload: payload, failAfter: failAfter}
+	a := &Agent{t: t, payload: opts.Payload, failAfter: opts.FailAfter}
 	a.enroll(cp, name)
 	a.connect(cp)
 	a.handshake()
@@ -53,7 +66,7 @@ func startFakeAgent(t *testing.T, cp *clienttest.ControlPlane, name string,
 	return a
 }
 
-func (a *fakeAgent) enroll(cp *clienttest.ControlPlane, name string) {
+func (a *Agent) enroll(cp *clienttest.ControlPlane, name string) {
 	ctx, cancel := context.WithTimeout(context.Background(), clienttest.Timeout)
 	defer cancel()
 	tok, err := client.New(cp.URL, cp.Token, nil).CreateEnrollmentToken(ctx, 0)
@@ -82,7 +95,7 @@ func (a *fakeAgent) enroll(cp *clienttest.ControlPlane, name string) {
 	a.hostID = out.HostID
 }
 
-func (a *fakeAgent) connect(cp *clienttest.ControlPlane) {
+func (a *Agent) connect(cp *clienttest.ControlPlane) {
 	ctx, cancel := context.WithTimeout(context.Background(), clienttest.Timeout)
 	defer cancel()
 	url := "ws" + strings.TrimPrefix(cp.URL, "http") + protocol.ConnectPath
@@ -93,7 +106,7 @@ func (a *fakeAgent) connect(cp *clienttest.ControlPlane) {
 	a.sess = sess
 }
 
-func (a *fakeAgent) handshake() {
+func (a *Agent) handshake() {
 	st := a.open(protocol.OpHandshake)
 	defer st.Close()
 	hello := protocol.Hello{Version: protocol.Current, AgentVersion: "0.0.0-test",
@@ -107,16 +120,18 @@ func (a *fakeAgent) handshake() {
 	}
 }
 
-// sendInventory reports the containers and leaves the stream open, as an
-// agent does.
-func (a *fakeAgent) sendInventory(cs []protocol.Container) {
-	st := a.open(protocol.OpInventory)
-	if err := st.Send(protocol.TypeEvent, protocol.Inventory{Full: true, Upserts: cs}); err != nil {
+// sendInventory reports the containers as the host's full inventory.
+func (a *Agent) sendInventory(cs []protocol.Container) {
+	ctx, cancel := context.WithTimeout(context.Background(), clienttest.Timeout)
+	defer cancel()
+	hdr := protocol.Header{Op: protocol.OpInventory, RequestID: "inventory"}
+	inv := protocol.Inventory{Full: true, Upserts: cs}
+	if err := protocol.Call(ctx, a.sess, hdr, inv, nil, nil); err != nil {
 		a.t.Fatalf("send inventory: %v", err)
 	}
 }
 
-func (a *fakeAgent) open(op protocol.Op) *protocol.Stream {
+func (a *Agent) open(op protocol.Op) *protocol.Stream {
 	raw, err := a.sess.Open()
 	if err != nil {
 		a.t.Fatalf("open %s stream: %v", op, err)
@@ -128,7 +143,7 @@ func (a *fakeAgent) open(op protocol.Op) *protocol.Stream {
 	return st
 }
 
-func (a *fakeAgent) serve() {
+func (a *Agent) serve() {
 	for {
 		raw, err := a.sess.AcceptStream()
 		if err != nil {
@@ -138,7 +153,7 @@ func (a *fakeAgent) serve() {
 	}
 }
 
-func (a *fakeAgent) handle(st *protocol.Stream) {
+func (a *Agent) handle(st *protocol.Stream) {
 	defer st.Close()
 	h, err := st.ReadHeader()
 	if err != nil {
@@ -166,4 +181,28 @@ func (a *fakeAgent) handle(st *protocol.Stream) {
 	default:
 		_ = st.Fail("unknown_operation", "not served by the fake agent")
 	}
+}
+
+// HostID is the id the control plane gave the agent's host.
+func (a *Agent) HostID() string { return a.hostID }
+
+// Backups returns the backup item requests the agent received.
+func (a *Agent) Backups() []protocol.BackupItemRequest {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.backups)
+}
+
+// Restores returns the restore item requests the agent received.
+func (a *Agent) Restores() []protocol.RestoreItemRequest {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.restores)
+}
+
+// AskedFor returns the part URL ranges the agent asked for on its streams.
+func (a *Agent) AskedFor() []protocol.URLRange {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.askedFor)
 }

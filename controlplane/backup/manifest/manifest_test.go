@@ -1,4 +1,4 @@
-package backup
+package manifest
 
 import (
 	"bytes"
@@ -14,23 +14,23 @@ import (
 func sampleManifest() *Manifest {
 	created := time.Date(2031, 3, 14, 15, 9, 26, 0, time.UTC)
 	return &Manifest{
-		Version: ManifestVersion, BackupID: "01hx", Name: "shop-20310314-150926",
-		Project: ManifestRef{ID: "01pr", Name: "shop"},
-		Target:  ManifestTarget{ID: "01tg", Name: "b2", Type: "s3"},
-		Status:  statusCompleted, Size: 300,
+		Version: Version, BackupID: "01hx", Name: "shop-20310314-150926",
+		Project: Ref{ID: "01pr", Name: "shop"},
+		Target:  Target{ID: "01tg", Name: "b2", Type: "s3"},
+		Status:  StatusCompleted, Size: 300,
 		CreatedAt: created, CompletedAt: created.Add(time.Minute),
-		Items: []ManifestItem{
+		Items: []Item{
 			{
-				ID: "01it1", Kind: kindVolume, Host: ManifestRef{ID: "01ho", Name: "h1"},
-				Status:     statusCompleted,
-				Container:  &ManifestContainer{Namespace: "moby", ID: "c1", Name: "web"},
+				ID: "01it1", Kind: KindVolume, Host: Ref{ID: "01ho", Name: "h1"},
+				Status:     StatusCompleted,
+				Container:  &Container{Namespace: "moby", ID: "c1", Name: "web"},
 				SourcePath: "/srv/web", Key: "b/shop/01hx/web-srv-web.tar.zst",
 				Size: 100, SHA256: strings.Repeat("ab", 32), SourceBytes: 1000, Files: 3,
 				DurationMs: 1500,
 			},
 			{
-				ID: "01it2", Kind: kindPath, Host: ManifestRef{ID: "01ho", Name: "h1"},
-				Status: statusCompleted, SourcePath: "/etc/nginx",
+				ID: "01it2", Kind: KindPath, Host: Ref{ID: "01ho", Name: "h1"},
+				Status: StatusCompleted, SourcePath: "/etc/nginx",
 				Key: "b/shop/01hx/host-h1-etc-nginx.tar.zst", Size: 200,
 				SHA256: strings.Repeat("cd", 32), SourceBytes: 2000, Files: 9,
 			},
@@ -40,20 +40,20 @@ func sampleManifest() *Manifest {
 
 func TestManifestRoundTrip(t *testing.T) {
 	want := sampleManifest()
-	body, err := EncodeManifest(want)
+	body, err := Encode(want)
 	if err != nil {
-		t.Fatalf("EncodeManifest: %v", err)
+		t.Fatalf("Encode: %v", err)
 	}
-	got, err := DecodeManifest(bytes.NewReader(body))
+	got, err := Decode(bytes.NewReader(body))
 	if err != nil {
-		t.Fatalf("DecodeManifest: %v\n%s", err, body)
+		t.Fatalf("Decode: %v\n%s", err, body)
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got, want)
 	}
 }
 
-func TestDecodeManifestRefuses(t *testing.T) {
+func TestDecodeRefuses(t *testing.T) {
 	tests := []struct {
 		name   string
 		change func(m *Manifest)
@@ -61,7 +61,7 @@ func TestDecodeManifestRefuses(t *testing.T) {
 		{"other version", func(m *Manifest) { m.Version = 2 }},
 		{"no backup id", func(m *Manifest) { m.BackupID = "" }},
 		{"slash in id", func(m *Manifest) { m.BackupID = "a/b" }},
-		{"running", func(m *Manifest) { m.Status = statusRunning }},
+		{"running", func(m *Manifest) { m.Status = "RUNNING" }},
 		{"no items", func(m *Manifest) { m.Items = nil }},
 		{"negative size", func(m *Manifest) { m.Items[0].Size = -1 }},
 		{"bad sha", func(m *Manifest) { m.Items[0].SHA256 = "xyz" }},
@@ -77,21 +77,21 @@ func TestDecodeManifestRefuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := sampleManifest()
 			tt.change(m)
-			body, err := EncodeManifest(m)
+			body, err := Encode(m)
 			if err != nil {
-				t.Fatalf("EncodeManifest: %v", err)
+				t.Fatalf("Encode: %v", err)
 			}
-			if _, err := DecodeManifest(bytes.NewReader(body)); !errors.Is(err, ErrBadManifest) {
-				t.Fatalf("DecodeManifest = %v, want ErrBadManifest", err)
+			if _, err := Decode(bytes.NewReader(body)); !errors.Is(err, ErrInvalid) {
+				t.Fatalf("Decode = %v, want ErrInvalid", err)
 			}
 		})
 	}
 }
 
-func TestDecodeManifestIsStrict(t *testing.T) {
-	body, err := EncodeManifest(sampleManifest())
+func TestDecodeIsStrict(t *testing.T) {
+	body, err := Encode(sampleManifest())
 	if err != nil {
-		t.Fatalf("EncodeManifest: %v", err)
+		t.Fatalf("Encode: %v", err)
 	}
 	extra := []byte(`"extra": 1, "version"`)
 	inputs := map[string][]byte{
@@ -101,8 +101,8 @@ func TestDecodeManifestIsStrict(t *testing.T) {
 		"not json":      []byte("PK\x03\x04"),
 	}
 	for name, in := range inputs {
-		if _, err := DecodeManifest(bytes.NewReader(in)); !errors.Is(err, ErrBadManifest) {
-			t.Errorf("%s: DecodeManifest = %v, want ErrBadManifest", name, err)
+		if _, err := Decode(bytes.NewReader(in)); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: Decode = %v, want ErrInvalid", name, err)
 		}
 	}
 }
@@ -114,8 +114,8 @@ func TestManifestSeedCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read seed: %v", err)
 	}
-	if _, err := DecodeManifest(bytes.NewReader(body)); err != nil {
-		t.Fatalf("DecodeManifest(testdata/manifest.json): %v", err)
+	if _, err := Decode(bytes.NewReader(body)); err != nil {
+		t.Fatalf("Decode(testdata/manifest.json): %v", err)
 	}
 }
 
@@ -129,16 +129,16 @@ func FuzzDecodeManifest(f *testing.F) {
 	f.Add([]byte(`[]`))
 
 	f.Fuzz(func(t *testing.T, body []byte) {
-		m, err := DecodeManifest(bytes.NewReader(body))
+		m, err := Decode(bytes.NewReader(body))
 		if err != nil {
 			return
 		}
 		// Whatever decodes must survive its own round trip and checks.
-		again, err := EncodeManifest(m)
+		again, err := Encode(m)
 		if err != nil {
-			t.Fatalf("EncodeManifest of a decoded manifest: %v", err)
+			t.Fatalf("Encode of a decoded manifest: %v", err)
 		}
-		if _, err := DecodeManifest(bytes.NewReader(again)); err != nil {
+		if _, err := Decode(bytes.NewReader(again)); err != nil {
 			t.Fatalf("decoded manifest does not decode again: %v", err)
 		}
 		for _, it := range m.Items {

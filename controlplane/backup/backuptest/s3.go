@@ -1,4 +1,4 @@
-package backup_test
+package backuptest
 
 import (
 	"context"
@@ -18,8 +18,8 @@ import (
 	"github.com/cofferhq/coffer/controlplane/storage"
 )
 
-// testTimeout bounds each integration test.
-const testTimeout = 3 * time.Minute
+// timeout bounds the cleanup of a test's objects.
+const timeout = 3 * time.Minute
 
 func envOr(name, fallback string) string {
 	if v := os.Getenv(name); v != "" {
@@ -28,10 +28,11 @@ func envOr(name, fallback string) string {
 	return fallback
 }
 
-// testS3Target returns settings for the S3 test server (versitygw) under
-// a prefix of the test's own. Without the server the test is skipped, or
-// fails in CI.
-func testS3Target(t *testing.T) client.NewStorageTarget {
+// S3Target returns settings for a storage target named "bucket" on the S3
+// test server (versitygw), under a prefix of the test's own whose objects
+// are removed when the test ends. Without the server the test is skipped,
+// or fails in CI.
+func S3Target(t testing.TB) client.NewStorageTarget {
 	t.Helper()
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
@@ -42,8 +43,9 @@ func testS3Target(t *testing.T) client.NewStorageTarget {
 		Bucket:          envOr("COFFER_TEST_S3_BUCKET", "coffer-test"),
 		AccessKeyID:     envOr("COFFER_TEST_S3_ACCESS_KEY", "coffer-test-access"),
 		SecretAccessKey: envOr("COFFER_TEST_S3_SECRET_KEY", "coffer-test-secret-key"),
-		Prefix:          "backup-test/" + t.Name() + "-" + hex.EncodeToString(b),
-		PathStyle:       true,
+		Prefix: "backup-test/" + strings.ReplaceAll(t.Name(), "/", "-") + "-" +
+			hex.EncodeToString(b),
+		PathStyle: true,
 	}
 
 	host := strings.TrimPrefix(strings.TrimPrefix(nt.Endpoint, "http://"), "https://")
@@ -59,8 +61,8 @@ func testS3Target(t *testing.T) client.NewStorageTarget {
 	return nt
 }
 
-// openS3 reads the bucket directly, as an operator would.
-func openS3(t *testing.T, nt client.NewStorageTarget) *storage.S3 {
+// OpenS3 reads the target's bucket directly, as an operator would.
+func OpenS3(t testing.TB, nt client.NewStorageTarget) *storage.S3 {
 	t.Helper()
 	target, err := storage.NewS3(storage.S3Config{
 		Endpoint: nt.Endpoint, Bucket: nt.Bucket, Prefix: nt.Prefix,
@@ -73,10 +75,10 @@ func openS3(t *testing.T, nt client.NewStorageTarget) *storage.S3 {
 	return target
 }
 
-func removeAll(t *testing.T, nt client.NewStorageTarget) {
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+func removeAll(t testing.TB, nt client.NewStorageTarget) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	target := openS3(t, nt)
+	target := OpenS3(t, nt)
 	objects, err := target.List(ctx, target.Prefix()+"/")
 	if err != nil {
 		t.Errorf("list leftovers: %v", err)
@@ -89,17 +91,20 @@ func removeAll(t *testing.T, nt client.NewStorageTarget) {
 	}
 }
 
-// openUploads lists the multipart uploads still open under prefix, which
+// OpenUploads lists the multipart uploads still open under prefix, which
 // the storage package has no reason to offer.
-func openUploads(t *testing.T, nt client.NewStorageTarget, prefix string) []string {
+func OpenUploads(t testing.TB, nt client.NewStorageTarget, prefix string) []string {
 	t.Helper()
 	api := s3.New(s3.Options{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider(nt.AccessKeyID, nt.SecretAccessKey, ""),
+		Region: "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider(nt.AccessKeyID,
+			nt.SecretAccessKey, ""),
 		BaseEndpoint: aws.String(nt.Endpoint),
 		UsePathStyle: true,
 	})
-	out, err := api.ListMultipartUploads(t.Context(), &s3.ListMultipartUploadsInput{
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	out, err := api.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{
 		Bucket: aws.String(nt.Bucket), Prefix: aws.String(prefix),
 	})
 	if err != nil {

@@ -1,4 +1,4 @@
-package backup_test
+package backuptest
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 // backupItem uploads the payload in parts. Only the first part's URL is
 // taken from the request; the others are asked for on the stream, so that
 // every upload exercises the control plane's answers.
-func (a *fakeAgent) backupItem(st *protocol.Stream, req protocol.BackupItemRequest) {
+func (a *Agent) backupItem(st *protocol.Stream, req protocol.BackupItemRequest) {
 	a.mu.Lock()
 	a.backups = append(a.backups, req)
 	a.mu.Unlock()
@@ -62,7 +62,7 @@ func (a *fakeAgent) backupItem(st *protocol.Stream, req protocol.BackupItemReque
 
 // urlFor returns part n's URL, asking the control plane for a batch when
 // it has none.
-func (a *fakeAgent) urlFor(st *protocol.Stream, urls map[int32]protocol.PresignedPart,
+func (a *Agent) urlFor(st *protocol.Stream, urls map[int32]protocol.PresignedPart,
 	n int32) (protocol.PresignedPart, error) {
 	if part, ok := urls[n]; ok {
 		return part, nil
@@ -118,7 +118,7 @@ func put(part protocol.PresignedPart, body []byte) (string, error) {
 
 // restoreItem downloads the object and checks it against the recorded
 // size and sha256, as an agent does before it writes anything.
-func (a *fakeAgent) restoreItem(st *protocol.Stream, req protocol.RestoreItemRequest) {
+func (a *Agent) restoreItem(st *protocol.Stream, req protocol.RestoreItemRequest) {
 	a.mu.Lock()
 	a.restores = append(a.restores, req)
 	a.mu.Unlock()
