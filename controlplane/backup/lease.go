@@ -12,15 +12,10 @@ import (
 // Lease timing. A running backup holds a lease in the database that its
 // runner keeps extending; when the runner's process dies the lease runs
 // out and the reaper fails the backup.
-const (
-	// leaseDuration is how long a backup stays RUNNING without a sign of
-	// life from its runner.
-	leaseDuration = 2 * time.Minute
-	// leaseRenew is how often a lease is extended while items run.
-	leaseRenew = 30 * time.Second
-	// leaseMinGap keeps progress events from writing the lease more often.
-	leaseMinGap = 10 * time.Second
-)
+// DefaultLease is how long a backup stays RUNNING without a sign of life
+// from its runner. The runner renews it four times per period, and progress
+// renews it at most eight times per period.
+const DefaultLease = 2 * time.Minute
 
 // lease keeps one backup's lease alive.
 type lease struct {
@@ -39,7 +34,7 @@ func newLease(r *Runner, backupID string, log zerolog.Logger) *lease {
 // begin marks the backup RUNNING under a fresh lease.
 func (l *lease) begin(ctx context.Context) error {
 	now := l.r.now()
-	err := l.r.store.MarkBackupRunning(ctx, l.backupID, now.Add(leaseDuration), now)
+	err := l.r.store.MarkBackupRunning(ctx, l.backupID, now.Add(l.r.lease), now)
 	if err != nil {
 		return fmt.Errorf("mark backup running: %w", err)
 	}
@@ -49,13 +44,13 @@ func (l *lease) begin(ctx context.Context) error {
 	return nil
 }
 
-// keep extends the lease every leaseRenew until the returned stop is called.
+// keep extends the lease every quarter period until the returned stop is called.
 func (l *lease) keep(ctx context.Context) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(leaseRenew)
+		t := time.NewTicker(l.r.lease / 4)
 		defer t.Stop()
 		for {
 			select {
@@ -72,7 +67,7 @@ func (l *lease) keep(ctx context.Context) (stop func()) {
 // touch extends the lease on progress, unless it was extended just now.
 func (l *lease) touch(ctx context.Context) {
 	l.mu.Lock()
-	recent := l.r.now().Sub(l.last) < leaseMinGap
+	recent := l.r.now().Sub(l.last) < l.r.lease/8
 	l.mu.Unlock()
 	if !recent {
 		l.extend(ctx)
@@ -81,7 +76,7 @@ func (l *lease) touch(ctx context.Context) {
 
 func (l *lease) extend(ctx context.Context) {
 	now := l.r.now()
-	err := l.r.store.ExtendBackupLease(ctx, l.backupID, now.Add(leaseDuration))
+	err := l.r.store.ExtendBackupLease(ctx, l.backupID, now.Add(l.r.lease))
 	if err != nil {
 		if ctx.Err() == nil {
 			l.log.Warn().Err(err).Msg("extend backup lease failed")

@@ -36,7 +36,7 @@ func (r *Runner) Run(ctx context.Context) {
 	stop := context.AfterFunc(r.ctx, cancel)
 	defer stop()
 
-	t := time.NewTicker(reapEvery)
+	t := time.NewTicker(min(reapEvery, r.lease))
 	defer t.Stop()
 	for {
 		if _, err := r.Reap(ctx); err != nil && ctx.Err() == nil {

@@ -37,6 +37,9 @@ type Config struct {
 	Registry prometheus.Registerer
 	// Now is the clock of leases and timestamps; nil means time.Now.
 	Now func() time.Time
+	// Lease is how long a backup survives its runner's silence before the
+	// reaper fails it; zero means DefaultLease.
+	Lease time.Duration
 	// OpenTarget resolves a storage target; nil means targets.Open with Key.
 	OpenTarget func(*ent.StorageTarget) (targets.Resolved, error)
 }
@@ -47,6 +50,7 @@ type Runner struct {
 	agents     Agents
 	log        zerolog.Logger
 	now        func() time.Time
+	lease      time.Duration
 	openTarget func(*ent.StorageTarget) (targets.Resolved, error)
 	metrics    *metrics
 	events     *Broker
@@ -71,6 +75,7 @@ func New(cfg Config) *Runner {
 		agents:     cfg.Agents,
 		log:        cfg.Logger.With().Str("component", "backup").Logger(),
 		now:        cfg.Now,
+		lease:      cfg.Lease,
 		openTarget: cfg.OpenTarget,
 		metrics:    newMetrics(cfg.Registry),
 		events:     NewBroker(),
@@ -86,6 +91,9 @@ func New(cfg Config) *Runner {
 		r.openTarget = func(t *ent.StorageTarget) (targets.Resolved, error) {
 			return targets.Open(t, key)
 		}
+	}
+	if r.lease <= 0 {
+		r.lease = DefaultLease
 	}
 	return r
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +16,7 @@ type serveOptions struct {
 	listen      string
 	databaseURL string
 	publicURL   string
+	backupLease time.Duration
 }
 
 func newServeCommand(opts *options) *cobra.Command {
@@ -47,12 +49,18 @@ $COFFER_DATABASE_URL, which stays out of ps.`,
 	f.StringVar(&so.publicURL, "public-url", env("COFFER_PUBLIC_URL", ""),
 		"URL agents and clients reach this server at (default http://<listen>) "+
 			"($COFFER_PUBLIC_URL)")
+	f.DurationVar(&so.backupLease, "backup-lease", 0,
+		"how long a running backup survives a silent control plane or agent before it "+
+			"is failed (default 2m) ($COFFER_BACKUP_LEASE)")
 	return cmd
 }
 
 func serve(cmd *cobra.Command, opts *options, so *serveOptions) error {
 	log, err := newLogger(opts.logLevel, opts.logFormat, cmd.ErrOrStderr())
 	if err != nil {
+		return err
+	}
+	if err := so.leaseFromEnv(cmd); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(opts.dataDir, 0o700); err != nil {
@@ -65,6 +73,7 @@ func serve(cmd *cobra.Command, opts *options, so *serveOptions) error {
 		DatabaseURL: so.databaseURL,
 		PublicURL:   so.publicURL,
 		AdminToken:  os.Getenv("COFFER_ADMIN_TOKEN"),
+		BackupLease: so.backupLease,
 		Logger:      log,
 	}
 	if cfg.DatabaseURL == "" {
@@ -74,4 +83,18 @@ func serve(cmd *cobra.Command, opts *options, so *serveOptions) error {
 		cfg.PublicURL = "http://" + so.listen
 	}
 	return server.Run(cmd.Context(), cfg, nil)
+}
+
+// leaseFromEnv applies $COFFER_BACKUP_LEASE when the flag was not given.
+func (so *serveOptions) leaseFromEnv(cmd *cobra.Command) error {
+	v := os.Getenv("COFFER_BACKUP_LEASE")
+	if v == "" || cmd.Flags().Changed("backup-lease") {
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("COFFER_BACKUP_LEASE=%q: want a positive duration such as 2m", v)
+	}
+	so.backupLease = d
+	return nil
 }

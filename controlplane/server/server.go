@@ -30,6 +30,9 @@ type Config struct {
 	// AdminToken, when set, is the bootstrap admin token instead of one
 	// generated into the data directory.
 	AdminToken string
+	// BackupLease is how long a running backup survives silence; zero
+	// means the runner's default.
+	BackupLease time.Duration
 	Logger     zerolog.Logger
 }
 
@@ -63,7 +66,7 @@ func Run(ctx context.Context, cfg Config, ready func(addr net.Addr)) error {
 		collectors.ProcessCollectorOpts{}))
 	h := hub.New(hub.Config{Store: st, Logger: log, Registry: reg})
 	runner := backup.New(backup.Config{Store: st, Agents: h, Key: key, Logger: log,
-		Registry: reg})
+		Registry: reg, Lease: cfg.BackupLease})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
