@@ -33,7 +33,7 @@ type Config struct {
 	// BackupLease is how long a running backup survives silence; zero
 	// means the runner's default.
 	BackupLease time.Duration
-	Logger     zerolog.Logger
+	Logger      zerolog.Logger
 }
 
 // shutdownGrace bounds how long a stop waits for requests and sessions.
