@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
@@ -43,12 +44,23 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	}
 
 	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialectName, db)))
-	if err := client.Schema.Create(ctx); err != nil {
+	if err := migrate(ctx, client); err != nil {
 		_ = client.Close()
 		return nil, fmt.Errorf("migrate %s database: %w", dialectName, err)
 	}
 
 	return &Store{client: client, db: db}, nil
+}
+
+// migrateMu serialises migrations within the process: ent's migration
+// rewrites the generated package-level table descriptions as it runs, so two
+// stores opened at once would race on them.
+var migrateMu sync.Mutex
+
+func migrate(ctx context.Context, client *ent.Client) error {
+	migrateMu.Lock()
+	defer migrateMu.Unlock()
+	return client.Schema.Create(ctx)
 }
 
 func openDB(databaseURL, dataDir string) (*sql.DB, string, error) {
