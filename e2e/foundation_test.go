@@ -54,7 +54,8 @@ func TestAgentLifecycle(t *testing.T) {
 	c := newCluster(t)
 
 	var project struct{ ID string }
-	if code := c.api.do("POST", "/api/projects", map[string]string{"name": "shop"}, &project); code != 201 {
+	shop := map[string]string{"name": "shop"}
+	if code := c.api.do("POST", "/api/projects", shop, &project); code != 201 {
 		t.Fatalf("create project: got status %d, want 201", code)
 	}
 

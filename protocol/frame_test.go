@@ -64,8 +64,10 @@ func TestFrameRoundTrip(t *testing.T) {
 			name: "inventory",
 			in: protocol.Inventory{Full: true, Upserts: []protocol.Container{{
 				ID: "c1", Namespace: "default", Name: "db", Image: "postgres:17",
-				State:     protocol.StateRunning,
-				Mounts:    []protocol.Mount{{Source: "/srv/db", Destination: "/data", Type: "bind"}},
+				State: protocol.StateRunning,
+				Mounts: []protocol.Mount{
+					{Source: "/srv/db", Destination: "/data", Type: "bind"},
+				},
 				CreatedAt: created,
 			}}},
 			out: new(protocol.Inventory),
@@ -137,7 +139,8 @@ func TestFrameSizeLimit(t *testing.T) {
 		wantErr error
 	}{
 		{"read at limit", protocol.MaxFrameSize, `"` + atLimit + `"`, nil},
-		{"read one over", protocol.MaxFrameSize + 1, `"` + overLimit + `"`, protocol.ErrFrameTooLarge},
+		{"read one over", protocol.MaxFrameSize + 1, `"` + overLimit + `"`,
+			protocol.ErrFrameTooLarge},
 		{"read max prefix", 0xffffffff, `"a"`, protocol.ErrFrameTooLarge},
 	}
 	for _, tt := range readTests {
@@ -212,8 +215,9 @@ func TestReadFrameTruncatedStreamDoesNotHang(t *testing.T) {
 		}
 	case <-time.After(testTimeout):
 		_ = pr.CloseWithError(errors.New("test timed out"))
-		<-done
-		t.Fatalf("ReadFrame: still blocked after %v, want an error", testTimeout)
+		err := <-done // the reader must not outlive the test
+		t.Fatalf("ReadFrame: still blocked after %v, want an error; closing the pipe "+
+			"ended it with %v", testTimeout, err)
 	}
 }
 

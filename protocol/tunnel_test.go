@@ -317,8 +317,9 @@ func TestCallCancel(t *testing.T) {
 		}
 	case <-time.After(testTimeout):
 		_ = sess.Close() // unblocks the call
-		<-done
-		t.Fatalf("Call: still running %v after cancel, want it to return", testTimeout)
+		err := <-done
+		t.Fatalf("Call: still running %v after cancel, want it to return; closing the "+
+			"session ended it with %v", testTimeout, err)
 	}
 
 	release <- struct{}{}

@@ -11,6 +11,7 @@ import (
 // Level is a compression level. The zero value is the default.
 type Level int
 
+// The levels Compress accepts, each with the zstd level it comes closest to.
 const (
 	LevelDefault Level = iota // zstd's level 3: fast, and a good ratio
 	LevelFastest              // zstd's level 1

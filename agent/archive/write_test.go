@@ -250,7 +250,11 @@ func TestWriteOneFileSystem(t *testing.T) {
 	if err := unix.Mount("tmpfs", mnt, "tmpfs", 0, "size=1m"); err != nil {
 		t.Fatalf("mount tmpfs on %s: %v", mnt, err)
 	}
-	t.Cleanup(func() { unix.Unmount(mnt, 0) })
+	t.Cleanup(func() {
+		if err := unix.Unmount(mnt, 0); err != nil {
+			t.Errorf("unmount tmpfs from %s: %v", mnt, err)
+		}
+	})
 	writeFile(t, filepath.Join(mnt, "inner"), "on another filesystem")
 
 	for _, one := range []bool{false, true} {

@@ -103,7 +103,9 @@ func newFixture() (*fixture, error) {
 
 	f := &fixture{rt: rt, client: client, ns: ns}
 	if err := f.importImage(ctx); err != nil {
-		f.teardown()
+		if terr := f.teardown(); terr != nil {
+			return nil, errors.Join(err, fmt.Errorf("tear down containerd fixture: %w", terr))
+		}
 		return nil, err
 	}
 	return f, nil

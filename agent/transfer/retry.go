@@ -40,6 +40,7 @@ func (p RetryPolicy) delay(attempt int) time.Duration {
 		step = min(p.MinDelay<<attempt, p.MaxDelay)
 	}
 	half := step / 2
+	//nolint:gosec // G404: jitter only spreads retries out; no secret depends on it.
 	return half + rand.N(half+1)
 }
 

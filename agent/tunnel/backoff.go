@@ -21,6 +21,7 @@ func (b *backoff) next() time.Duration {
 		ceiling = min(b.max, b.base<<b.attempt)
 	}
 	b.attempt++
+	//nolint:gosec // G404: jitter only spreads reconnects out; no secret depends on it.
 	return time.Duration(rand.Int64N(int64(ceiling) + 1))
 }
 

@@ -89,53 +89,107 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) *apiError
 
 func (s *Server) routes(reg *prometheus.Registry) http.Handler {
 	mux := http.NewServeMux()
-	public := func(pattern string, h handlerFunc) { mux.Handle(pattern, s.wrap(h)) }
-	private := func(pattern string, h handlerFunc) { mux.Handle(pattern, s.wrap(s.authed(h))) }
-
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.Handle("GET "+protocol.ConnectPath, s.hub)
-	public("POST "+protocol.EnrollPath, s.enrollAgent)
-	public("GET /api/openapi.json", s.openAPI)
-
-	private("POST /api/projects", s.createProject)
-	private("GET /api/projects", s.listProjects)
-	private("GET /api/projects/{id}", s.getProject)
-	private("DELETE /api/projects/{id}", s.deleteProject)
-	private("GET /api/projects/{id}/containers", s.listProjectContainers)
-	private("PATCH /api/projects/{id}", s.updateProject)
-	private("POST /api/projects/{id}/paths", s.addProjectPath)
-	private("GET /api/projects/{id}/paths", s.listProjectPaths)
-	private("DELETE /api/projects/{id}/paths/{pathId}", s.deleteProjectPath)
-
-	private("POST /api/storage-targets", s.createStorageTarget)
-	private("GET /api/storage-targets", s.listStorageTargets)
-	private("GET /api/storage-targets/{id}", s.getStorageTarget)
-	private("DELETE /api/storage-targets/{id}", s.deleteStorageTarget)
-
-	private("POST /api/backups", s.createBackup)
-	private("GET /api/backups", s.listBackups)
-	private("GET /api/backups/{id}", s.getBackup)
-	private("DELETE /api/backups/{id}", s.deleteBackup)
-	private("POST /api/backups/{id}/restore", s.restoreBackup)
-	private("GET /api/backups/{id}/events", s.backupEvents)
-	private("GET /api/restores/{id}", s.getRestore)
-	private("POST /api/storage-targets/{id}/import", s.importCatalog)
-
-	private("POST /api/enrollment-tokens", s.createEnrollmentToken)
-
-	private("GET /api/hosts", s.listHosts)
-	private("GET /api/hosts/{id}", s.getHost)
-	private("DELETE /api/hosts/{id}", s.revokeHost)
-	private("GET /api/hosts/{id}/containers", s.listHostContainers)
-	private("POST /api/hosts/{id}/ping", s.pingHost)
-	private("POST /api/hosts/ping", s.pingFleet)
-
-	public("/api/", func(http.ResponseWriter, *http.Request) *apiError {
-		return errorf(http.StatusNotFound, "not_found", "No API endpoint has that path.")
-	})
+	for _, rt := range s.routeTable(reg) {
+		mux.Handle(rt.muxPattern(), s.handlerFor(rt))
+	}
 	return s.instrument(mux)
+}
+
+// route is one endpoint of the server. The table of them is what the mux
+// serves and what the OpenAPI test compares with the document.
+type route struct {
+	// method is empty for the fallback, which matches every method.
+	method string
+	// pattern is a ServeMux path; its {name} wildcards are OpenAPI's too.
+	pattern string
+	// public routes take no API token; their callers prove themselves
+	// otherwise or need no proof.
+	public bool
+	h      handlerFunc
+	// plain is set instead of h by handlers that write their own errors.
+	plain http.Handler
+}
+
+func plain(method, pattern string, h http.Handler) route {
+	return route{method: method, pattern: pattern, public: true, plain: h}
+}
+
+func public(method, pattern string, h handlerFunc) route {
+	return route{method: method, pattern: pattern, public: true, h: h}
+}
+
+func private(method, pattern string, h handlerFunc) route {
+	return route{method: method, pattern: pattern, h: h}
+}
+
+// routeTable lists every endpoint. reg is what GET /metrics exposes.
+func (s *Server) routeTable(reg *prometheus.Registry) []route {
+	return []route{
+		plain("GET", "/healthz", http.HandlerFunc(s.healthz)),
+		plain("GET", "/readyz", http.HandlerFunc(s.readyz)),
+		plain("GET", "/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{})),
+		plain("GET", protocol.ConnectPath, s.hub),
+		public("POST", protocol.EnrollPath, s.enrollAgent),
+		public("GET", "/api/openapi.json", s.openAPI),
+
+		private("POST", "/api/projects", s.createProject),
+		private("GET", "/api/projects", s.listProjects),
+		private("GET", "/api/projects/{id}", s.getProject),
+		private("DELETE", "/api/projects/{id}", s.deleteProject),
+		private("GET", "/api/projects/{id}/containers", s.listProjectContainers),
+		private("PATCH", "/api/projects/{id}", s.updateProject),
+		private("POST", "/api/projects/{id}/paths", s.addProjectPath),
+		private("GET", "/api/projects/{id}/paths", s.listProjectPaths),
+		private("DELETE", "/api/projects/{id}/paths/{pathId}", s.deleteProjectPath),
+
+		private("POST", "/api/storage-targets", s.createStorageTarget),
+		private("GET", "/api/storage-targets", s.listStorageTargets),
+		private("GET", "/api/storage-targets/{id}", s.getStorageTarget),
+		private("DELETE", "/api/storage-targets/{id}", s.deleteStorageTarget),
+
+		private("POST", "/api/backups", s.createBackup),
+		private("GET", "/api/backups", s.listBackups),
+		private("GET", "/api/backups/{id}", s.getBackup),
+		private("DELETE", "/api/backups/{id}", s.deleteBackup),
+		private("POST", "/api/backups/{id}/restore", s.restoreBackup),
+		private("GET", "/api/backups/{id}/events", s.backupEvents),
+		private("GET", "/api/restores/{id}", s.getRestore),
+		private("POST", "/api/storage-targets/{id}/import", s.importCatalog),
+
+		private("POST", "/api/enrollment-tokens", s.createEnrollmentToken),
+
+		private("GET", "/api/hosts", s.listHosts),
+		private("GET", "/api/hosts/{id}", s.getHost),
+		private("DELETE", "/api/hosts/{id}", s.revokeHost),
+		private("GET", "/api/hosts/{id}/containers", s.listHostContainers),
+		private("POST", "/api/hosts/{id}/ping", s.pingHost),
+		private("POST", "/api/hosts/ping", s.pingFleet),
+
+		public("", "/api/", noEndpoint),
+	}
+}
+
+// noEndpoint answers the /api paths no route has, whatever their method,
+// with the API's error body rather than the mux's plain text.
+func noEndpoint(http.ResponseWriter, *http.Request) *apiError {
+	return errorf(http.StatusNotFound, "not_found", "No API endpoint has that path.")
+}
+
+func (rt route) muxPattern() string {
+	if rt.method == "" {
+		return rt.pattern
+	}
+	return rt.method + " " + rt.pattern
+}
+
+func (s *Server) handlerFor(rt route) http.Handler {
+	switch {
+	case rt.plain != nil:
+		return rt.plain
+	case rt.public:
+		return s.wrap(rt.h)
+	}
+	return s.wrap(s.authed(rt.h))
 }
 
 // wrap turns a handlerFunc into an http.Handler that writes its error.

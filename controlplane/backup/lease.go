@@ -9,12 +9,11 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// Lease timing. A running backup holds a lease in the database that its
-// runner keeps extending; when the runner's process dies the lease runs
-// out and the reaper fails the backup.
 // DefaultLease is how long a backup stays RUNNING without a sign of life
-// from its runner. The runner renews it four times per period, and progress
-// renews it at most eight times per period.
+// from its runner. A running backup holds a lease in the database that its
+// runner keeps extending: four times per period, and on progress at most
+// eight times per period. When the runner's process dies the lease runs out
+// and the reaper fails the backup.
 const DefaultLease = 2 * time.Minute
 
 // lease keeps one backup's lease alive.

@@ -62,16 +62,23 @@ func admin(cp *clienttest.ControlPlane, args ...string) []string {
 
 // wantAPIError fails unless err is the API's error with the status, and
 // says the server's sentence first.
-func wantAPIError(t *testing.T, err error, status int) *client.APIError {
+func wantAPIError(t *testing.T, err error, status int) {
 	t.Helper()
-	var apiErr *client.APIError
-	if !errors.As(err, &apiErr) || apiErr.Status != status {
+	apiErr, ok := errors.AsType[*client.APIError](err)
+	if !ok || apiErr.Status != status {
 		t.Fatalf("got error %v, want an API error with status %d", err, status)
 	}
 	if !strings.HasPrefix(err.Error(), apiErr.Message) || apiErr.Message == "" {
 		t.Errorf("got error %q, want it to start with the server's sentence %q",
 			err, apiErr.Message)
 	}
+}
+
+// mustAPIError is wantAPIError for tests that go on to read the API error.
+func mustAPIError(t *testing.T, err error, status int) *client.APIError {
+	t.Helper()
+	wantAPIError(t, err, status)
+	apiErr, _ := errors.AsType[*client.APIError](err) // wantAPIError found it
 	return apiErr
 }
 

@@ -39,7 +39,8 @@ func TestProjectsTable(t *testing.T) {
 	}
 
 	_, err := run(t, admin(cp, "projects", "show", "web")...)
-	if wantAPIError(t, err, http.StatusNotFound); err.Error() != "No project has that id." {
+	wantAPIError(t, err, http.StatusNotFound)
+	if err.Error() != "No project has that id." {
 		t.Errorf("got error %q, want the API's not-found sentence", err)
 	}
 }
@@ -77,7 +78,7 @@ func TestBadProjectNameShowsAPISentence(t *testing.T) {
 	cp := clienttest.Start(t)
 
 	out, err := run(t, admin(cp, "projects", "create", "Bad Name")...)
-	apiErr := wantAPIError(t, err, http.StatusBadRequest)
+	apiErr := mustAPIError(t, err, http.StatusBadRequest)
 	if err.Error() != apiErr.Message {
 		t.Errorf("got error %q, want exactly the API's sentence %q", err, apiErr.Message)
 	}

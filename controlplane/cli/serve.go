@@ -21,7 +21,7 @@ type serveOptions struct {
 
 func newServeCommand(opts *options) *cobra.Command {
 	so := &serveOptions{}
-	cmd := &cobra.Command{
+	cmd := &cobra.Command{ //nolint:gosec // G101: the Example's password is a placeholder
 		Use:   "serve",
 		Short: "Run the control plane",
 		Long: `Runs the control plane: the REST API, the endpoint agents connect to,

@@ -115,7 +115,7 @@ func TestStorageTargetsS3Refusals(t *testing.T) {
 
 	_, err = runWithStdin(t, "wrong-secret", admin(cp, append(s3Args(t, "wrong"),
 		"--secret-access-key-file", "-")...)...)
-	e := wantAPIError(t, err, http.StatusBadRequest)
+	e := mustAPIError(t, err, http.StatusBadRequest)
 	if e.Code != "storage_access_denied" {
 		t.Errorf("wrong secret: got code %s, want storage_access_denied", e.Code)
 	}

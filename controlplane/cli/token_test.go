@@ -14,7 +14,7 @@ func TestMissingTokenShowsAPISentence(t *testing.T) {
 	empty := t.TempDir()
 
 	_, err := run(t, "--server", cp.URL, "--data-dir", empty, "projects", "list")
-	apiErr := wantAPIError(t, err, http.StatusUnauthorized)
+	apiErr := mustAPIError(t, err, http.StatusUnauthorized)
 	if !strings.HasPrefix(apiErr.Message, "Send a valid API token") {
 		t.Errorf("got API message %q, want the 401 sentence", apiErr.Message)
 	}

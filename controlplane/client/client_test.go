@@ -20,10 +20,10 @@ func testContext(t *testing.T) context.Context {
 }
 
 // wantAPIError fails unless err is an *APIError with the status and code.
-func wantAPIError(t *testing.T, err error, status int, code string) *client.APIError {
+func wantAPIError(t *testing.T, err error, status int, code string) {
 	t.Helper()
-	var apiErr *client.APIError
-	if !errors.As(err, &apiErr) {
+	apiErr, ok := errors.AsType[*client.APIError](err)
+	if !ok {
 		t.Fatalf("got error %v (%T), want *client.APIError", err, err)
 	}
 	if apiErr.Status != status || apiErr.Code != code {
@@ -32,6 +32,13 @@ func wantAPIError(t *testing.T, err error, status int, code string) *client.APIE
 	if err.Error() != apiErr.Message {
 		t.Errorf("got Error() %q, want the server's sentence %q", err.Error(), apiErr.Message)
 	}
+}
+
+// mustAPIError is wantAPIError for tests that go on to read the API error.
+func mustAPIError(t *testing.T, err error, status int, code string) *client.APIError {
+	t.Helper()
+	wantAPIError(t, err, status, code)
+	apiErr, _ := errors.AsType[*client.APIError](err) // wantAPIError found it
 	return apiErr
 }
 
@@ -49,7 +56,7 @@ func TestUnauthorizedKeepsTokenOut(t *testing.T) {
 func TestMissingTokenIsUnauthorized(t *testing.T) {
 	cp := clienttest.Start(t)
 	_, err := client.New(cp.URL, "", nil).ListHosts(testContext(t))
-	apiErr := wantAPIError(t, err, http.StatusUnauthorized, "unauthorized")
+	apiErr := mustAPIError(t, err, http.StatusUnauthorized, "unauthorized")
 	if !strings.HasPrefix(apiErr.Message, "Send a valid API token") {
 		t.Errorf("got message %q, want the API's 401 sentence", apiErr.Message)
 	}

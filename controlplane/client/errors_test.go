@@ -23,7 +23,8 @@ func TestErrorWithoutEnvelope(t *testing.T) {
 	_, err := client.New(srv.URL, "t", nil).ListProjects(testContext(t))
 	apiErr := wantAPIErrorStatus(t, err, http.StatusBadGateway)
 	if apiErr.Code != "http_502" || apiErr.Message != "" {
-		t.Errorf("got code %q message %q, want http_502 and no message", apiErr.Code, apiErr.Message)
+		t.Errorf("got code %q message %q, want http_502 and no message",
+			apiErr.Code, apiErr.Message)
 	}
 	if !strings.Contains(err.Error(), "502") {
 		t.Errorf("got error %q, want it to name the status", err)

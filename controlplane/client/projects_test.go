@@ -55,7 +55,7 @@ func TestCreateProjectErrors(t *testing.T) {
 	c := client.New(cp.URL, cp.Token, nil)
 
 	_, err := c.CreateProject(ctx, "Bad Name")
-	apiErr := wantAPIError(t, err, http.StatusBadRequest, "bad_request")
+	apiErr := mustAPIError(t, err, http.StatusBadRequest, "bad_request")
 	if !strings.Contains(apiErr.Message, `"Bad Name" must be lowercase`) {
 		t.Errorf("got message %q, want the name rule", apiErr.Message)
 	}

@@ -103,7 +103,7 @@ func TestCreateS3TargetRefusals(t *testing.T) {
 		nt := good
 		tt.change(&nt)
 		_, err := c.CreateTarget(ctx, nt)
-		e := wantAPIError(t, err, tt.status, tt.code)
+		e := mustAPIError(t, err, tt.status, tt.code)
 		if tt.name == "closed port" && !strings.Contains(e.Message, nt.Endpoint) {
 			t.Errorf("%s: got %q, want the endpoint named", tt.name, e.Message)
 		}
@@ -163,7 +163,7 @@ func TestCreateTargetRejectsBadInput(t *testing.T) {
 	}
 	for name, nt := range bad {
 		_, err := c.CreateTarget(ctx, nt)
-		e := wantAPIError(t, err, http.StatusBadRequest, "bad_request")
+		e := mustAPIError(t, err, http.StatusBadRequest, "bad_request")
 		if !strings.HasSuffix(e.Message, ".") {
 			t.Errorf("%s: message %q is not a sentence", name, e.Message)
 		}

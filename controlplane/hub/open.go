@@ -75,6 +75,6 @@ func (c *wakingConn) Close() error {
 	if stop != nil {
 		stop()
 	}
-	_ = c.Conn.SetReadDeadline(time.Now())
+	_ = c.SetReadDeadline(time.Now())
 	return c.Conn.Close()
 }

@@ -25,13 +25,13 @@ const version1 = "v1:"
 var additionalData = []byte("coffer secret v1")
 
 var (
-	// ErrInvalidKey: a master key is missing, malformed or of the wrong
+	// ErrInvalidKey means a master key is missing, malformed or of the wrong
 	// length.
 	ErrInvalidKey = errors.New("invalid master key")
-	// ErrMalformed: a sealed value is not in a format this version reads.
+	// ErrMalformed means a sealed value is not in a format this version reads.
 	ErrMalformed = errors.New("malformed sealed secret")
-	// ErrTampered: a sealed value fails authentication: it was changed, or
-	// sealed under another master key.
+	// ErrTampered means a sealed value fails authentication: it was
+	// changed, or sealed under another master key.
 	ErrTampered = errors.New("sealed secret fails authentication")
 )
 

@@ -127,7 +127,8 @@ func TestApplyContainerChanges(t *testing.T) {
 			err := s.ApplyContainerChanges(t.Context(), h.ID, nil, []string{bad})
 			wantErr(t, "delete key "+bad, err, store.ErrInvalid)
 		}
-		err = s.ApplyContainerChanges(t.Context(), h.ID, []protocol.Container{ctr("", "x", nil)}, nil)
+		noNamespace := []protocol.Container{ctr("", "x", nil)}
+		err = s.ApplyContainerChanges(t.Context(), h.ID, noNamespace, nil)
 		wantErr(t, "upsert without namespace", err, store.ErrInvalid)
 	})
 }

@@ -11,8 +11,9 @@ func (r *result) print(w io.Writer) {
 	d := r.DataSet
 	fmt.Fprintf(w, "\nbackup benchmark: %s in %d files (seed %d) at %s\n",
 		mibString(d.Bytes), d.Files, d.Seed, d.Dir)
-	fmt.Fprintf(w, "host: %d CPUs, load average %.1f at the start; %d warm-up and %d "+
-		"timed runs per tool, medians shown\n", r.CPUs, r.LoadAverage, r.WarmupRuns, r.Runs)
+	fmt.Fprintf(w, "host: %d CPUs, load average %.1f at the start and %.1f at the end; "+
+		"%d warm-up and %d timed runs per tool, medians shown\n", r.CPUs, r.LoadAverage,
+		r.LoadAtEnd, r.WarmupRuns, r.Runs)
 	fmt.Fprintf(w, "the page cache was not dropped: every tool read the data set from "+
 		"memory; sync ran before every timed phase\n\n")
 	r.printTable(w)

@@ -41,16 +41,17 @@ func (t *resticTool) name() string      { return "restic" }
 func (t *resticTool) version() string   { return t.ver }
 func (t *resticTool) memory() *memProbe { return nil }
 
-func (t *resticTool) prefix(round int) string {
-	return fmt.Sprintf("restic-bench-%s-%d", t.env.runID, round)
-}
+// prefix holds the repository of each round.
+func (t *resticTool) prefix() string { return "restic-bench-" + t.env.runID }
+
+func (t *resticTool) repo(round int) string { return fmt.Sprintf("%s/%d", t.prefix(), round) }
 
 // proc runs restic on the round's repository; the password and the keys
 // go through the environment.
 func (t *resticTool) proc(round int) proc {
 	s3 := t.env.opts.s3
 	repo := fmt.Sprintf("s3:%s/%s/%s", strings.TrimRight(s3.endpoint, "/"), s3.bucket,
-		t.prefix(round))
+		t.repo(round))
 	return proc{env: childEnv(
 		"RESTIC_REPOSITORY="+repo,
 		"RESTIC_PASSWORD="+t.password,
@@ -70,7 +71,7 @@ func (t *resticTool) backup(ctx context.Context, round int) error {
 }
 
 func (t *resticTool) stored(ctx context.Context, round int) (int64, error) {
-	return t.env.bucket.size(ctx, t.prefix(round)+"/")
+	return t.env.bucket.size(ctx, t.repo(round)+"/")
 }
 
 // restore restores the snapshot; restic recreates its absolute path under
@@ -84,7 +85,9 @@ func (t *resticTool) restore(ctx context.Context, round int, dir string) (string
 }
 
 func (t *resticTool) finish(ctx context.Context, round int) error {
-	return t.env.bucket.deletePrefix(ctx, t.prefix(round)+"/")
+	return t.env.bucket.deletePrefix(ctx, t.repo(round)+"/")
 }
 
-func (t *resticTool) close(context.Context) error { return nil }
+func (t *resticTool) close(ctx context.Context) error {
+	return t.env.bucket.deletePrefix(ctx, t.prefix()+"/")
+}

@@ -65,6 +65,7 @@ type result struct {
 	WarmupRuns  int            `json:"warmupRuns"`
 	CPUs        int            `json:"cpus"`
 	LoadAverage float64        `json:"loadAverage1m"`
+	LoadAtEnd   float64        `json:"loadAverage1mAtEnd"`
 	Method      string         `json:"method"`
 	Tools       []*entry       `json:"tools"`
 	Ratios      ratios         `json:"ratios"`
@@ -109,6 +110,7 @@ func (r *result) failed() bool {
 
 // summarize derives the medians, ratios and target verdicts.
 func (r *result) summarize() {
+	r.LoadAtEnd = loadAverage()
 	for _, e := range r.Tools {
 		e.BackupSeconds = medianTimed(e.Backups, func(s sample) float64 { return s.Seconds })
 		e.BackupItemSeconds = medianTimed(e.Backups,
