@@ -130,3 +130,21 @@ func (r *Runner) abortOpenUploads(ctx context.Context, b *ent.Backup, log zerolo
 		}
 	}
 }
+
+// msgRestoreOrphaned is recorded on restores a stopped control plane left.
+const msgRestoreOrphaned = "the control plane stopped during the restore; " +
+	"check the restored files and run it again"
+
+// FailOrphanedRestores ends the restores a previous run of this control
+// plane left unfinished. Call it once at start, before any restore can
+// begin here.
+func (r *Runner) FailOrphanedRestores(ctx context.Context) error {
+	n, err := r.store.FailUnfinishedRestores(ctx, msgRestoreOrphaned, r.now())
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		r.log.Warn().Int("restores", n).Msg("restores left by a stopped control plane failed")
+	}
+	return nil
+}

@@ -67,6 +67,11 @@ func Run(ctx context.Context, cfg Config, ready func(addr net.Addr)) error {
 	h := hub.New(hub.Config{Store: st, Logger: log, Registry: reg})
 	runner := backup.New(backup.Config{Store: st, Agents: h, Key: key, Logger: log,
 		Registry: reg, Lease: cfg.BackupLease})
+	if err := runner.FailOrphanedRestores(ctx); err != nil {
+		_ = runner.Close(ctx)
+		_ = h.Close(ctx)
+		return err
+	}
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

@@ -159,3 +159,21 @@ func validateRestore(mode, targetPath string, itemIDs []string) error {
 	}
 	return nil
 }
+
+// FailUnfinishedRestores fails every restore still PENDING or RUNNING. A
+// control plane calls it when it starts: restores are driven from memory,
+// so one left unfinished by a stopped control plane has nobody to end it.
+func (s *Store) FailUnfinishedRestores(ctx context.Context, msg string, now time.Time) (
+	int, error,
+) {
+	n, err := s.client.Restore.Update().
+		Where(restore.StatusIn(restore.Status(StatusPending), restore.Status(StatusRunning))).
+		SetStatus(restore.Status(StatusFailed)).
+		SetError(msg).
+		SetCompletedAt(dbTime(now)).
+		Save(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("fail unfinished restores: %w", classify(err))
+	}
+	return n, nil
+}

@@ -101,3 +101,33 @@ func TestUpdateRestore(t *testing.T) {
 		wantErr(t, "unknown restore", err, store.ErrNotFound)
 	})
 }
+
+func TestFailUnfinishedRestores(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		b := createBackup(t, s)
+		running, err := s.CreateRestore(ctx, b.ID, store.RestorePath, "/srv/a", nil, epoch)
+		mustNot(t, "CreateRestore", err)
+		mustNot(t, "UpdateRestore",
+			s.UpdateRestore(ctx, running.ID, store.StatusRunning, "", nil, epoch))
+		done, err := s.CreateRestore(ctx, b.ID, store.RestorePath, "/srv/b", nil, epoch)
+		mustNot(t, "CreateRestore", err)
+		mustNot(t, "UpdateRestore",
+			s.UpdateRestore(ctx, done.ID, store.StatusCompleted, "", nil, epoch))
+
+		n, err := s.FailUnfinishedRestores(ctx, "stopped", epoch)
+		if err != nil || n != 1 {
+			t.Fatalf("FailUnfinishedRestores: got %d, %v; want 1, nil", n, err)
+		}
+		got, err := s.GetRestore(ctx, running.ID)
+		mustNot(t, "GetRestore", err)
+		if got.Status != restore.StatusFAILED || got.Error != "stopped" {
+			t.Errorf("running restore: got %s %q, want FAILED \"stopped\"", got.Status, got.Error)
+		}
+		got, err = s.GetRestore(ctx, done.ID)
+		mustNot(t, "GetRestore", err)
+		if got.Status != restore.StatusCOMPLETED {
+			t.Errorf("completed restore: got %s, want it left COMPLETED", got.Status)
+		}
+	})
+}
