@@ -41,6 +41,8 @@ type Backup struct {
 	StartedAt *time.Time `json:"started_at,omitempty"`
 	// CompletedAt holds the value of the "completed_at" field.
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	// Imported holds the value of the "imported" field.
+	Imported bool `json:"imported,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the BackupQuery when eager-loading is set.
 	Edges        BackupEdges `json:"edges"`
@@ -81,6 +83,8 @@ func (*Backup) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case backup.FieldImported:
+			values[i] = new(sql.NullBool)
 		case backup.FieldSize:
 			values[i] = new(sql.NullInt64)
 		case backup.FieldID, backup.FieldProjectID, backup.FieldTargetID, backup.FieldName, backup.FieldStatus, backup.FieldError, backup.FieldPath, backup.FieldS3Key:
@@ -183,6 +187,12 @@ func (_m *Backup) assignValues(columns []string, values []any) error {
 				_m.CompletedAt = new(time.Time)
 				*_m.CompletedAt = value.Time
 			}
+		case backup.FieldImported:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field imported", values[i])
+			} else if value.Valid {
+				_m.Imported = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -270,6 +280,9 @@ func (_m *Backup) String() string {
 		builder.WriteString("completed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("imported=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Imported))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -177,6 +177,20 @@ func (_c *BackupCreate) SetNillableCompletedAt(v *time.Time) *BackupCreate {
 	return _c
 }
 
+// SetImported sets the "imported" field.
+func (_c *BackupCreate) SetImported(v bool) *BackupCreate {
+	_c.mutation.SetImported(v)
+	return _c
+}
+
+// SetNillableImported sets the "imported" field if the given value is not nil.
+func (_c *BackupCreate) SetNillableImported(v *bool) *BackupCreate {
+	if v != nil {
+		_c.SetImported(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *BackupCreate) SetID(v string) *BackupCreate {
 	_c.mutation.SetID(v)
@@ -284,6 +298,10 @@ func (_c *BackupCreate) defaults() {
 		v := backup.DefaultS3Key
 		_c.mutation.SetS3Key(v)
 	}
+	if _, ok := _c.mutation.Imported(); !ok {
+		v := backup.DefaultImported
+		_c.mutation.SetImported(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		v := backup.DefaultID()
 		_c.mutation.SetID(v)
@@ -323,6 +341,9 @@ func (_c *BackupCreate) check() error {
 	}
 	if _, ok := _c.mutation.S3Key(); !ok {
 		return &ValidationError{Name: "s3_key", err: errors.New(`ent: missing required field "Backup.s3_key"`)}
+	}
+	if _, ok := _c.mutation.Imported(); !ok {
+		return &ValidationError{Name: "imported", err: errors.New(`ent: missing required field "Backup.imported"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := backup.IDValidator(v); err != nil {
@@ -412,6 +433,10 @@ func (_c *BackupCreate) createSpec() (*Backup, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CompletedAt(); ok {
 		_spec.SetField(backup.FieldCompletedAt, field.TypeTime, value)
 		_node.CompletedAt = &value
+	}
+	if value, ok := _c.mutation.Imported(); ok {
+		_spec.SetField(backup.FieldImported, field.TypeBool, value)
+		_node.Imported = value
 	}
 	if nodes := _c.mutation.ItemsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -629,6 +654,18 @@ func (u *BackupUpsert) ClearCompletedAt() *BackupUpsert {
 	return u
 }
 
+// SetImported sets the "imported" field.
+func (u *BackupUpsert) SetImported(v bool) *BackupUpsert {
+	u.Set(backup.FieldImported, v)
+	return u
+}
+
+// UpdateImported sets the "imported" field to the value that was provided on create.
+func (u *BackupUpsert) UpdateImported() *BackupUpsert {
+	u.SetExcluded(backup.FieldImported)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -837,6 +874,20 @@ func (u *BackupUpsertOne) UpdateCompletedAt() *BackupUpsertOne {
 func (u *BackupUpsertOne) ClearCompletedAt() *BackupUpsertOne {
 	return u.Update(func(s *BackupUpsert) {
 		s.ClearCompletedAt()
+	})
+}
+
+// SetImported sets the "imported" field.
+func (u *BackupUpsertOne) SetImported(v bool) *BackupUpsertOne {
+	return u.Update(func(s *BackupUpsert) {
+		s.SetImported(v)
+	})
+}
+
+// UpdateImported sets the "imported" field to the value that was provided on create.
+func (u *BackupUpsertOne) UpdateImported() *BackupUpsertOne {
+	return u.Update(func(s *BackupUpsert) {
+		s.UpdateImported()
 	})
 }
 
@@ -1215,6 +1266,20 @@ func (u *BackupUpsertBulk) UpdateCompletedAt() *BackupUpsertBulk {
 func (u *BackupUpsertBulk) ClearCompletedAt() *BackupUpsertBulk {
 	return u.Update(func(s *BackupUpsert) {
 		s.ClearCompletedAt()
+	})
+}
+
+// SetImported sets the "imported" field.
+func (u *BackupUpsertBulk) SetImported(v bool) *BackupUpsertBulk {
+	return u.Update(func(s *BackupUpsert) {
+		s.SetImported(v)
+	})
+}
+
+// UpdateImported sets the "imported" field to the value that was provided on create.
+func (u *BackupUpsertBulk) UpdateImported() *BackupUpsertBulk {
+	return u.Update(func(s *BackupUpsert) {
+		s.UpdateImported()
 	})
 }
 

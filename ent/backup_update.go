@@ -181,6 +181,20 @@ func (_u *BackupUpdate) ClearCompletedAt() *BackupUpdate {
 	return _u
 }
 
+// SetImported sets the "imported" field.
+func (_u *BackupUpdate) SetImported(v bool) *BackupUpdate {
+	_u.mutation.SetImported(v)
+	return _u
+}
+
+// SetNillableImported sets the "imported" field if the given value is not nil.
+func (_u *BackupUpdate) SetNillableImported(v *bool) *BackupUpdate {
+	if v != nil {
+		_u.SetImported(*v)
+	}
+	return _u
+}
+
 // AddItemIDs adds the "items" edge to the BackupItem entity by IDs.
 func (_u *BackupUpdate) AddItemIDs(ids ...string) *BackupUpdate {
 	_u.mutation.AddItemIDs(ids...)
@@ -345,6 +359,9 @@ func (_u *BackupUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.CompletedAtCleared() {
 		_spec.ClearField(backup.FieldCompletedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Imported(); ok {
+		_spec.SetField(backup.FieldImported, field.TypeBool, value)
 	}
 	if _u.mutation.ItemsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -607,6 +624,20 @@ func (_u *BackupUpdateOne) ClearCompletedAt() *BackupUpdateOne {
 	return _u
 }
 
+// SetImported sets the "imported" field.
+func (_u *BackupUpdateOne) SetImported(v bool) *BackupUpdateOne {
+	_u.mutation.SetImported(v)
+	return _u
+}
+
+// SetNillableImported sets the "imported" field if the given value is not nil.
+func (_u *BackupUpdateOne) SetNillableImported(v *bool) *BackupUpdateOne {
+	if v != nil {
+		_u.SetImported(*v)
+	}
+	return _u
+}
+
 // AddItemIDs adds the "items" edge to the BackupItem entity by IDs.
 func (_u *BackupUpdateOne) AddItemIDs(ids ...string) *BackupUpdateOne {
 	_u.mutation.AddItemIDs(ids...)
@@ -801,6 +832,9 @@ func (_u *BackupUpdateOne) sqlSave(ctx context.Context) (_node *Backup, err erro
 	}
 	if _u.mutation.CompletedAtCleared() {
 		_spec.ClearField(backup.FieldCompletedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Imported(); ok {
+		_spec.SetField(backup.FieldImported, field.TypeBool, value)
 	}
 	if _u.mutation.ItemsCleared() {
 		edge := &sqlgraph.EdgeSpec{

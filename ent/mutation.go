@@ -671,6 +671,7 @@ type BackupMutation struct {
 	lease_until     *time.Time
 	started_at      *time.Time
 	completed_at    *time.Time
+	imported        *bool
 	clearedFields   map[string]struct{}
 	items           map[string]struct{}
 	removeditems    map[string]struct{}
@@ -1278,6 +1279,42 @@ func (m *BackupMutation) ResetCompletedAt() {
 	delete(m.clearedFields, backup.FieldCompletedAt)
 }
 
+// SetImported sets the "imported" field.
+func (m *BackupMutation) SetImported(b bool) {
+	m.imported = &b
+}
+
+// Imported returns the value of the "imported" field in the mutation.
+func (m *BackupMutation) Imported() (r bool, exists bool) {
+	v := m.imported
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldImported returns the old "imported" field's value of the Backup entity.
+// If the Backup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BackupMutation) OldImported(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldImported is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldImported requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldImported: %w", err)
+	}
+	return oldValue.Imported, nil
+}
+
+// ResetImported resets all changes to the "imported" field.
+func (m *BackupMutation) ResetImported() {
+	m.imported = nil
+}
+
 // AddItemIDs adds the "items" edge to the BackupItem entity by ids.
 func (m *BackupMutation) AddItemIDs(ids ...string) {
 	if m.items == nil {
@@ -1420,7 +1457,7 @@ func (m *BackupMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BackupMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, backup.FieldCreatedAt)
 	}
@@ -1457,6 +1494,9 @@ func (m *BackupMutation) Fields() []string {
 	if m.completed_at != nil {
 		fields = append(fields, backup.FieldCompletedAt)
 	}
+	if m.imported != nil {
+		fields = append(fields, backup.FieldImported)
+	}
 	return fields
 }
 
@@ -1489,6 +1529,8 @@ func (m *BackupMutation) Field(name string) (ent.Value, bool) {
 		return m.StartedAt()
 	case backup.FieldCompletedAt:
 		return m.CompletedAt()
+	case backup.FieldImported:
+		return m.Imported()
 	}
 	return nil, false
 }
@@ -1522,6 +1564,8 @@ func (m *BackupMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldStartedAt(ctx)
 	case backup.FieldCompletedAt:
 		return m.OldCompletedAt(ctx)
+	case backup.FieldImported:
+		return m.OldImported(ctx)
 	}
 	return nil, fmt.Errorf("unknown Backup field %s", name)
 }
@@ -1614,6 +1658,13 @@ func (m *BackupMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCompletedAt(v)
+		return nil
+	case backup.FieldImported:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetImported(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Backup field %s", name)
@@ -1735,6 +1786,9 @@ func (m *BackupMutation) ResetField(name string) error {
 		return nil
 	case backup.FieldCompletedAt:
 		m.ResetCompletedAt()
+		return nil
+	case backup.FieldImported:
+		m.ResetImported()
 		return nil
 	}
 	return fmt.Errorf("unknown Backup field %s", name)

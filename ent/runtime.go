@@ -78,6 +78,10 @@ func init() {
 	backupDescS3Key := backupFields[7].Descriptor()
 	// backup.DefaultS3Key holds the default value on creation for the s3_key field.
 	backup.DefaultS3Key = backupDescS3Key.Default.(string)
+	// backupDescImported is the schema descriptor for imported field.
+	backupDescImported := backupFields[11].Descriptor()
+	// backup.DefaultImported holds the default value on creation for the imported field.
+	backup.DefaultImported = backupDescImported.Default.(bool)
 	// backupDescID is the schema descriptor for id field.
 	backupDescID := backupMixinFields0[0].Descriptor()
 	// backup.DefaultID holds the default value on creation for the id field.

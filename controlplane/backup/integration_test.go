@@ -229,6 +229,14 @@ func checkImport(t *testing.T, nt client.NewStorageTarget, b *client.Backup) {
 		got.Items[0].SHA256 != b.Items[0].SHA256 {
 		t.Fatalf("imported backup %+v, %v; want the original", got, err)
 	}
+
+	_, err = c.RestoreBackup(ctx, b.ID, client.RestoreRequest{Mode: "replace"})
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusBadRequest ||
+		!strings.Contains(apiErr.Message, "imported") {
+		t.Errorf("replace restore of an imported backup: got %v, want a 400 saying it "+
+			"was imported", err)
+	}
 }
 
 func checkDelete(t *testing.T, c *client.Client, nt client.NewStorageTarget, b *client.Backup) {

@@ -77,6 +77,11 @@ func (r *Runner) restorable(b *ent.Backup, itemIDs []string, mode, dir string) (
 		return nil, fmt.Errorf("%w: path %q must be absolute and clean", ErrInvalidRestore, dir)
 	case mode == store.RestoreReplace && dir != "":
 		return nil, fmt.Errorf("%w: a replace restore takes no path", ErrInvalidRestore)
+	case mode == store.RestoreReplace && b.Imported:
+		// Anyone who can write to the bucket can write a manifest; its
+		// host and paths must not decide what gets overwritten.
+		return nil, fmt.Errorf("%w: the backup was imported from storage, so it is only "+
+			"restored into a path you choose (mode path)", ErrInvalidRestore)
 	case mode != store.RestorePath && mode != store.RestoreReplace:
 		return nil, fmt.Errorf("%w: mode %q must be replace or path", ErrInvalidRestore, mode)
 	}

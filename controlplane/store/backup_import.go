@@ -81,6 +81,7 @@ func insertImported(ctx context.Context, tx *ent.Tx, b ImportedBackup) error {
 		SetError(b.Error).
 		SetPath(b.Path).
 		SetS3Key(b.S3Key).
+		SetImported(true).
 		SetCreatedAt(dbTime(b.CreatedAt)).
 		SetNillableStartedAt(nillableDBTime(b.StartedAt)).
 		SetNillableCompletedAt(nillableDBTime(b.CompletedAt)).

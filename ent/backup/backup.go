@@ -39,6 +39,8 @@ const (
 	FieldStartedAt = "started_at"
 	// FieldCompletedAt holds the string denoting the completed_at field in the database.
 	FieldCompletedAt = "completed_at"
+	// FieldImported holds the string denoting the imported field in the database.
+	FieldImported = "imported"
 	// EdgeItems holds the string denoting the items edge name in mutations.
 	EdgeItems = "items"
 	// EdgeRestores holds the string denoting the restores edge name in mutations.
@@ -76,6 +78,7 @@ var Columns = []string{
 	FieldLeaseUntil,
 	FieldStartedAt,
 	FieldCompletedAt,
+	FieldImported,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -101,6 +104,8 @@ var (
 	DefaultPath string
 	// DefaultS3Key holds the default value on creation for the "s3_key" field.
 	DefaultS3Key string
+	// DefaultImported holds the default value on creation for the "imported" field.
+	DefaultImported bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -201,6 +206,11 @@ func ByStartedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByCompletedAt orders the results by the completed_at field.
 func ByCompletedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCompletedAt, opts...).ToFunc()
+}
+
+// ByImported orders the results by the imported field.
+func ByImported(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldImported, opts...).ToFunc()
 }
 
 // ByItemsCount orders the results by items count.

@@ -120,6 +120,11 @@ func CompletedAt(v time.Time) predicate.Backup {
 	return predicate.Backup(sql.FieldEQ(FieldCompletedAt, v))
 }
 
+// Imported applies equality check predicate on the "imported" field. It's identical to ImportedEQ.
+func Imported(v bool) predicate.Backup {
+	return predicate.Backup(sql.FieldEQ(FieldImported, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Backup {
 	return predicate.Backup(sql.FieldEQ(FieldCreatedAt, v))
@@ -758,6 +763,16 @@ func CompletedAtIsNil() predicate.Backup {
 // CompletedAtNotNil applies the NotNil predicate on the "completed_at" field.
 func CompletedAtNotNil() predicate.Backup {
 	return predicate.Backup(sql.FieldNotNull(FieldCompletedAt))
+}
+
+// ImportedEQ applies the EQ predicate on the "imported" field.
+func ImportedEQ(v bool) predicate.Backup {
+	return predicate.Backup(sql.FieldEQ(FieldImported, v))
+}
+
+// ImportedNEQ applies the NEQ predicate on the "imported" field.
+func ImportedNEQ(v bool) predicate.Backup {
+	return predicate.Backup(sql.FieldNEQ(FieldImported, v))
 }
 
 // HasItems applies the HasEdge predicate on the "items" edge.

@@ -38,6 +38,7 @@ var (
 		{Name: "lease_until", Type: field.TypeTime, Nullable: true},
 		{Name: "started_at", Type: field.TypeTime, Nullable: true},
 		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "imported", Type: field.TypeBool, Default: false},
 	}
 	// BackupsTable holds the schema information for the "backups" table.
 	BackupsTable = &schema.Table{

@@ -58,6 +58,11 @@ func (Backup) Fields() []ent.Field {
 		field.Time("completed_at").
 			Optional().
 			Nillable(),
+		// imported marks a backup rebuilt from a manifest in storage. Its
+		// hosts and source paths come from the bucket, not from this
+		// control plane, so they are not trusted to aim a restore in place.
+		field.Bool("imported").
+			Default(false),
 	}
 }
 
