@@ -2,20 +2,15 @@ package backup_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/cofferhq/coffer/protocol"
+	"github.com/cofferhq/coffer/testenv"
 )
 
 // s3Plane plays the control plane's storage side against the S3 test
@@ -31,39 +26,16 @@ type s3Plane struct {
 	upload  string
 }
 
-func getenv(name, fallback string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return fallback
-}
-
 // newS3Plane starts a multipart upload for one object. Without the S3
 // test server the test is skipped, or fails in CI.
 func newS3Plane(t *testing.T, name string) *s3Plane {
 	t.Helper()
-	endpoint := getenv("COFFER_TEST_S3_ENDPOINT", "http://127.0.0.1:7070")
-	needServer(t, endpoint)
-	creds := credentials.NewStaticCredentialsProvider(
-		getenv("COFFER_TEST_S3_ACCESS_KEY", "coffer-test-access"),
-		getenv("COFFER_TEST_S3_SECRET_KEY", "coffer-test-secret-key"), "")
-	client := s3.New(s3.Options{
-		Region:                     "us-east-1",
-		BaseEndpoint:               aws.String(endpoint),
-		UsePathStyle:               true,
-		Credentials:                creds,
-		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
-		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
-	})
-
-	suffix := make([]byte, 4)
-	_, _ = rand.Read(suffix)
+	env := testenv.S3(t)
 	p := &s3Plane{
-		t: t, client: client, presign: s3.NewPresignClient(client),
-		bucket: getenv("COFFER_TEST_S3_BUCKET", "coffer-test"),
-		key:    "backup-test/" + hex.EncodeToString(suffix) + "/" + name,
+		t: t, client: env.Client, presign: s3.NewPresignClient(env.Client),
+		bucket: env.Bucket, key: env.Prefix(t, "backup-test") + "/" + name,
 	}
-	out, err := client.CreateMultipartUpload(p.ctx(), &s3.CreateMultipartUploadInput{
+	out, err := p.client.CreateMultipartUpload(p.ctx(), &s3.CreateMultipartUploadInput{
 		Bucket: aws.String(p.bucket), Key: aws.String(p.key),
 	})
 	if err != nil {
@@ -72,20 +44,6 @@ func newS3Plane(t *testing.T, name string) *s3Plane {
 	p.upload = aws.ToString(out.UploadId)
 	t.Cleanup(p.cleanup)
 	return p
-}
-
-func needServer(t *testing.T, endpoint string) {
-	t.Helper()
-	host := strings.TrimPrefix(strings.TrimPrefix(endpoint, "http://"), "https://")
-	conn, err := net.DialTimeout("tcp", host, 2*time.Second)
-	if err == nil {
-		conn.Close()
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("S3 test server at %s is unreachable in CI: %v", endpoint, err)
-	}
-	t.Skipf("S3 test server at %s is unreachable: %v", endpoint, err)
 }
 
 func (p *s3Plane) ctx() context.Context {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cofferhq/coffer/agent/runtime"
 	"github.com/cofferhq/coffer/protocol"
+	"github.com/cofferhq/coffer/testenv"
 )
 
 func TestList(t *testing.T) {
@@ -88,8 +89,8 @@ func checkContainer(t *testing.T, c protocol.Container, name string,
 	if c.Name != name {
 		t.Errorf("%s: name = %q, want %q", c.ID, c.Name, name)
 	}
-	if c.Image != testImage {
-		t.Errorf("%s: image = %q, want %q", c.ID, c.Image, testImage)
+	if c.Image != testenv.BusyboxRef {
+		t.Errorf("%s: image = %q, want %q", c.ID, c.Image, testenv.BusyboxRef)
 	}
 	if c.State != state {
 		t.Errorf("%s: state = %q, want %q", c.ID, c.State, state)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cofferhq/coffer/agent/runtime"
 	"github.com/cofferhq/coffer/protocol"
+	"github.com/cofferhq/coffer/testenv"
 )
 
 // eventWait is how long a change may take to be reported.
@@ -27,9 +28,9 @@ func TestWatch(t *testing.T) {
 		"sleep", "3600")
 	key := protocol.Container{Namespace: f.ns, ID: c.ID()}.Key()
 	got := expectUpsert(t, reports, key, "create", protocol.StateCreated)
-	if got.Name != "db" || got.Image != testImage {
+	if got.Name != "db" || got.Image != testenv.BusyboxRef {
 		t.Errorf("create upsert: name %q image %q, want %q and %q",
-			got.Name, got.Image, "db", testImage)
+			got.Name, got.Image, "db", testenv.BusyboxRef)
 	}
 
 	task := f.run(t, c)
@@ -56,7 +57,7 @@ func TestWatch(t *testing.T) {
 // error rather than leaving the caller waiting.
 func TestWatchEndsWithConnection(t *testing.T) {
 	f := setup(t)
-	cfg := runtime.Config{Socket: socketPath(), Namespaces: []string{f.ns}}
+	cfg := runtime.Config{Socket: f.env.Socket, Namespaces: []string{f.ns}}
 	rt, err := runtime.Connect(f.ctx(t), cfg)
 	step(t, "connect", err)
 

@@ -2,23 +2,18 @@ package transfer_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"net"
 	"net/http"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/cofferhq/coffer/protocol"
+	"github.com/cofferhq/coffer/testenv"
 )
 
 // testBucket plays the control plane against the real S3 test server: it
@@ -33,56 +28,18 @@ type testBucket struct {
 	prefix  string
 }
 
-func envOr(name, fallback string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return fallback
-}
-
 // newTestBucket connects to the S3 test server; without one the test is
 // skipped, or fails in CI.
 func newTestBucket(t *testing.T) *testBucket {
 	t.Helper()
-	endpoint := envOr("COFFER_TEST_S3_ENDPOINT", "http://127.0.0.1:7070")
-	requireServer(t, endpoint)
-
-	creds := credentials.NewStaticCredentialsProvider(
-		envOr("COFFER_TEST_S3_ACCESS_KEY", "coffer-test-access"),
-		envOr("COFFER_TEST_S3_SECRET_KEY", "coffer-test-secret-key"), "")
-	client := s3.New(s3.Options{
-		Region:                     "us-east-1",
-		BaseEndpoint:               aws.String(endpoint),
-		UsePathStyle:               true,
-		Credentials:                creds,
-		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
-		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
-	})
-
-	suffix := make([]byte, 4)
-	_, _ = rand.Read(suffix)
+	env := testenv.S3(t)
 	return &testBucket{
 		t:       t,
-		client:  client,
-		presign: s3.NewPresignClient(client),
-		bucket:  envOr("COFFER_TEST_S3_BUCKET", "coffer-test"),
-		prefix: "test/" + strings.ReplaceAll(t.Name(), "/", "-") + "-" +
-			hex.EncodeToString(suffix),
+		client:  env.Client,
+		presign: s3.NewPresignClient(env.Client),
+		bucket:  env.Bucket,
+		prefix:  env.Prefix(t, "test"),
 	}
-}
-
-func requireServer(t *testing.T, endpoint string) {
-	t.Helper()
-	host := strings.TrimPrefix(strings.TrimPrefix(endpoint, "http://"), "https://")
-	conn, err := net.DialTimeout("tcp", host, 2*time.Second)
-	if err == nil {
-		conn.Close()
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("S3 test server at %s is unreachable in CI: %v", endpoint, err)
-	}
-	t.Skipf("S3 test server at %s is unreachable: %v", endpoint, err)
 }
 
 // upload is one multipart upload started by the stand-in control plane.

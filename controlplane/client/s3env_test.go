@@ -5,49 +5,29 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/cofferhq/coffer/controlplane/client"
+	"github.com/cofferhq/coffer/testenv"
 )
-
-func envOr(name, fallback string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return fallback
-}
 
 // testS3Target returns settings for the S3 test server (versitygw), or
 // skips the test when it is unreachable; in CI it fails instead.
 func testS3Target(t *testing.T, name string) client.NewStorageTarget {
 	t.Helper()
-	nt := client.NewStorageTarget{
+	env := testenv.S3(t)
+	return client.NewStorageTarget{
 		Name:            name,
 		Type:            "s3",
-		Endpoint:        envOr("COFFER_TEST_S3_ENDPOINT", "http://127.0.0.1:7070"),
-		Bucket:          envOr("COFFER_TEST_S3_BUCKET", "coffer-test"),
-		AccessKeyID:     envOr("COFFER_TEST_S3_ACCESS_KEY", "coffer-test-access"),
-		SecretAccessKey: envOr("COFFER_TEST_S3_SECRET_KEY", "coffer-test-secret-key"),
+		Endpoint:        env.Endpoint,
+		Bucket:          env.Bucket,
+		AccessKeyID:     env.AccessKey,
+		SecretAccessKey: env.SecretKey,
 		Prefix:          "client-test/" + strings.ReplaceAll(t.Name(), "/", "-"),
 		PathStyle:       true,
 	}
-
-	host := strings.TrimPrefix(strings.TrimPrefix(nt.Endpoint, "http://"), "https://")
-	conn, err := net.DialTimeout("tcp", host, 2*time.Second)
-	if err == nil {
-		conn.Close()
-		return nt
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("S3 test server at %s is unreachable in CI: %v", nt.Endpoint, err)
-	}
-	t.Skipf("S3 test server at %s is unreachable (set COFFER_TEST_S3_ENDPOINT): %v",
-		nt.Endpoint, err)
-	return nt
 }
 
 // closedAddr returns a loopback address nothing listens on.

@@ -7,10 +7,20 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
+// defaultMemoryLimit is the agent's soft memory limit unless GOMEMLIMIT
+// sets one. A backup's live memory is a few part buffers and the zstd
+// window; without a limit the garbage collector lets the heap grow to twice
+// that before it collects, which a small host feels.
+const defaultMemoryLimit = 48 << 20
+
 func main() {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := newRootCommand().ExecuteContext(ctx)
 	stop()
