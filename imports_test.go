@@ -27,7 +27,8 @@ type importRule struct {
 	thirdParty []string
 }
 
-// importRules are DESIGN.md's layout table.
+// importRules are DESIGN.md's layout table, and testenv, which the tests of
+// both sides use and so may import neither.
 var importRules = []importRule{
 	{
 		folder:     "protocol",
@@ -37,6 +38,7 @@ var importRules = []importRule{
 	{folder: "agent", never: []string{"ent", "controlplane"}},
 	{folder: "controlplane", never: []string{"agent"}},
 	{folder: "ent", only: []string{"ent"}},
+	{folder: "testenv", only: []string{"testenv"}},
 }
 
 type goPackage struct {
@@ -62,6 +64,21 @@ func TestImportRules(t *testing.T) {
 
 	if checked == 0 {
 		t.Fatalf("checked 0 packages: go list found none under %v", folders())
+	}
+}
+
+// TestTestenvStaysInTests checks that no package but a test helper (named
+// *test, imported only by _test files) depends on testenv, so that it never
+// ends up in a binary.
+func TestTestenvStaysInTests(t *testing.T) {
+	pkgs := listPackages(t)
+	for _, path := range slices.Sorted(maps.Keys(pkgs)) {
+		if !inModule(path) || strings.HasSuffix(path, "test") {
+			continue
+		}
+		folder, _, _ := strings.Cut(rel(path), "/")
+		rule := importRule{folder: folder, never: []string{"testenv"}}
+		checkModuleImports(t, rule, pkgs[path], pkgs)
 	}
 }
 

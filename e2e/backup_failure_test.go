@@ -24,7 +24,6 @@ type failureFixture struct {
 
 func newFailureFixture(t *testing.T, env ...string) *failureFixture {
 	t.Helper()
-	requireContainerd(t)
 	f := &failureFixture{s3: requireS3(t), ns: testNamespace(t)}
 	f.c = newClusterEnv(t, env...)
 	f.proxy = newFaultProxy(t, f.s3.Endpoint)

@@ -14,7 +14,6 @@ import (
 // awkward tree to a real S3 server, restores it by hand with zstd and tar,
 // then wipes the volume and restores it through Coffer in place.
 func TestBackupRoundTrip(t *testing.T) {
-	requireContainerd(t)
 	s3e := requireS3(t)
 	ns := testNamespace(t)
 	c := newCluster(t)

@@ -49,7 +49,6 @@ func (c *cluster) waitContainer(project, id string, cond func(*container) bool) 
 // TestAgentLifecycle walks one agent through enrollment, live inventory,
 // a control plane restart and revocation.
 func TestAgentLifecycle(t *testing.T) {
-	requireContainerd(t)
 	ns := testNamespace(t)
 	c := newCluster(t)
 

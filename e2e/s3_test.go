@@ -1,68 +1,33 @@
 package e2e_test
 
 import (
-	"context"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/cofferhq/coffer/testenv"
 )
 
 // s3Env is the S3 server scripts/test-env.sh runs.
-type s3Env struct {
-	Endpoint, AccessKey, SecretKey, Bucket string
-	client                                 *s3.Client
-}
-
-func envOr(key, fallback string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return fallback
-}
+type s3Env struct{ testenv.S3Env }
 
 // requireS3 fails in CI and skips elsewhere when the S3 server is missing.
 func requireS3(t *testing.T) *s3Env {
 	t.Helper()
-	e := &s3Env{
-		Endpoint:  envOr("COFFER_TEST_S3_ENDPOINT", "http://127.0.0.1:7070"),
-		AccessKey: envOr("COFFER_TEST_S3_ACCESS_KEY", "coffer-test-access"),
-		SecretKey: envOr("COFFER_TEST_S3_SECRET_KEY", "coffer-test-secret-key"),
-		Bucket:    envOr("COFFER_TEST_S3_BUCKET", "coffer-test"),
-	}
-	e.client = s3.New(s3.Options{
-		BaseEndpoint: aws.String(e.Endpoint),
-		Region:       "us-east-1",
-		UsePathStyle: true,
-		Credentials:  credentials.NewStaticCredentialsProvider(e.AccessKey, e.SecretKey, ""),
-	})
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_, err := e.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(e.Bucket)})
-	if err == nil {
-		return e
-	}
-	msg := "S3 server not reachable at " + e.Endpoint + " (run scripts/test-env.sh): " +
-		err.Error()
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return nil
+	return &s3Env{testenv.S3(t)}
 }
 
 func (e *s3Env) get(t *testing.T, key string) io.ReadCloser {
 	t.Helper()
-	out, err := e.client.GetObject(t.Context(), &s3.GetObjectInput{
+	out, err := e.Client.GetObject(t.Context(), &s3.GetObjectInput{
 		Bucket: aws.String(e.Bucket), Key: aws.String(key),
 	})
 	if err != nil {
@@ -73,7 +38,7 @@ func (e *s3Env) get(t *testing.T, key string) io.ReadCloser {
 
 func (e *s3Env) exists(t *testing.T, key string) bool {
 	t.Helper()
-	_, err := e.client.HeadObject(t.Context(), &s3.HeadObjectInput{
+	_, err := e.Client.HeadObject(t.Context(), &s3.HeadObjectInput{
 		Bucket: aws.String(e.Bucket), Key: aws.String(key),
 	})
 	return err == nil
@@ -82,7 +47,7 @@ func (e *s3Env) exists(t *testing.T, key string) bool {
 // openUploads counts multipart uploads still open under prefix.
 func (e *s3Env) openUploads(t *testing.T, prefix string) int {
 	t.Helper()
-	out, err := e.client.ListMultipartUploads(t.Context(), &s3.ListMultipartUploadsInput{
+	out, err := e.Client.ListMultipartUploads(t.Context(), &s3.ListMultipartUploadsInput{
 		Bucket: aws.String(e.Bucket), Prefix: aws.String(prefix),
 	})
 	if err != nil {

@@ -4,51 +4,24 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cofferhq/coffer/controlplane/cli"
 	"github.com/cofferhq/coffer/controlplane/client"
 	"github.com/cofferhq/coffer/controlplane/client/clienttest"
+	"github.com/cofferhq/coffer/testenv"
 )
-
-// The S3 test server's settings. Package variables are initialised before
-// TestMain clears the COFFER_ variables, so these still see them.
-var (
-	s3Endpoint = envOr("COFFER_TEST_S3_ENDPOINT", "http://127.0.0.1:7070")
-	s3Bucket   = envOr("COFFER_TEST_S3_BUCKET", "coffer-test")
-	s3Access   = envOr("COFFER_TEST_S3_ACCESS_KEY", "coffer-test-access")
-	s3Secret   = envOr("COFFER_TEST_S3_SECRET_KEY", "coffer-test-secret-key")
-)
-
-func envOr(name, fallback string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return fallback
-}
 
 // s3Args returns the flags of an s3 target on the test server, but no
-// secret; without the server the test is skipped, or fails in CI.
-func s3Args(t *testing.T, name string) []string {
-	t.Helper()
-	host := strings.TrimPrefix(strings.TrimPrefix(s3Endpoint, "http://"), "https://")
-	conn, err := net.DialTimeout("tcp", host, 2*time.Second)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("S3 test server at %s is unreachable in CI: %v", s3Endpoint, err)
-		}
-		t.Skipf("S3 test server at %s is unreachable: %v", s3Endpoint, err)
-	}
-	conn.Close()
+// secret.
+func s3Args(env testenv.S3Env, name string) []string {
 	return []string{"storage-targets", "create", name, "--type", "s3",
-		"--endpoint", s3Endpoint, "--bucket", s3Bucket, "--access-key-id", s3Access,
+		"--endpoint", env.Endpoint, "--bucket", env.Bucket, "--access-key-id", env.AccessKey,
 		"--prefix", "cli-test/" + name, "--path-style"}
 }
 
@@ -69,18 +42,19 @@ func runWithStdin(t *testing.T, stdin string, args ...string) (string, error) {
 }
 
 func TestStorageTargetsS3SecretSources(t *testing.T) {
+	env := testenv.S3(t)
 	cp := clienttest.Start(t)
 	file := filepath.Join(t.TempDir(), "secret")
-	if err := os.WriteFile(file, []byte(s3Secret+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(env.SecretKey+"\n"), 0o600); err != nil {
 		t.Fatalf("write secret file: %v", err)
 	}
 
-	out := mustRun(t, admin(cp, append(s3Args(t, "from-file"),
+	out := mustRun(t, admin(cp, append(s3Args(env, "from-file"),
 		"--secret-access-key-file", file)...)...)
-	wantContains(t, out, "Name:", "from-file", "Type:", "s3", "Bucket:", s3Bucket,
+	wantContains(t, out, "Name:", "from-file", "Type:", "s3", "Bucket:", env.Bucket,
 		"Secret key:", "stored (sealed)")
 
-	out, err := runWithStdin(t, s3Secret, admin(cp, append(s3Args(t, "from-stdin"),
+	out, err := runWithStdin(t, env.SecretKey, admin(cp, append(s3Args(env, "from-stdin"),
 		"--secret-access-key-file", "-", "-o", "json")...)...)
 	if err != nil {
 		t.Fatalf("create from stdin: %v", err)
@@ -90,8 +64,8 @@ func TestStorageTargetsS3SecretSources(t *testing.T) {
 		t.Fatalf("create -o json: got %q (%v), want a target with a secret", out, err)
 	}
 
-	t.Setenv("COFFER_S3_SECRET_ACCESS_KEY", s3Secret)
-	mustRun(t, admin(cp, s3Args(t, "from-env")...)...)
+	t.Setenv("COFFER_S3_SECRET_ACCESS_KEY", env.SecretKey)
+	mustRun(t, admin(cp, s3Args(env, "from-env")...)...)
 
 	for _, args := range [][]string{
 		{"storage-targets", "list"}, {"storage-targets", "list", "-o", "json"},
@@ -99,21 +73,22 @@ func TestStorageTargetsS3SecretSources(t *testing.T) {
 			"-o", "json"},
 	} {
 		out := mustRun(t, admin(cp, args...)...)
-		if strings.Contains(out, s3Secret) {
+		if strings.Contains(out, env.SecretKey) {
 			t.Errorf("coffer %s prints the secret:\n%s", strings.Join(args, " "), out)
 		}
 	}
 }
 
 func TestStorageTargetsS3Refusals(t *testing.T) {
+	env := testenv.S3(t)
 	cp := clienttest.Start(t)
 
-	_, err := run(t, admin(cp, s3Args(t, "nosecret")...)...)
+	_, err := run(t, admin(cp, s3Args(env, "nosecret")...)...)
 	if err == nil || !strings.Contains(err.Error(), "COFFER_S3_SECRET_ACCESS_KEY") {
 		t.Fatalf("create without a secret: got %v, want a hint at the env variable", err)
 	}
 
-	_, err = runWithStdin(t, "wrong-secret", admin(cp, append(s3Args(t, "wrong"),
+	_, err = runWithStdin(t, "wrong-secret", admin(cp, append(s3Args(env, "wrong"),
 		"--secret-access-key-file", "-")...)...)
 	e := mustAPIError(t, err, http.StatusBadRequest)
 	if e.Code != "storage_access_denied" {

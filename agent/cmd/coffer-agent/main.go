@@ -15,7 +15,7 @@ import (
 // sets one. A backup's live memory is a few part buffers and the zstd
 // window; without a limit the garbage collector lets the heap grow to twice
 // that before it collects, which a small host feels.
-const defaultMemoryLimit = 48 << 20
+const defaultMemoryLimit = 40 << 20
 
 func main() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
