@@ -44,11 +44,12 @@ func S3(t testing.TB) S3Env {
 // NewS3Client returns a client of an S3-compatible server: path-style
 // addressing, and checksums only where an operation requires them.
 func NewS3Client(endpoint, accessKey, secretKey string) *s3.Client {
+	creds := credentials.NewStaticCredentialsProvider(accessKey, secretKey, "")
 	return s3.New(s3.Options{
 		Region:                     "us-east-1",
 		BaseEndpoint:               aws.String(endpoint),
 		UsePathStyle:               true,
-		Credentials:                credentials.NewStaticCredentialsProvider(accessKey, secretKey, ""),
+		Credentials:                creds,
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
 	})
