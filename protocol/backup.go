@@ -12,6 +12,12 @@ const (
 	OpBackupItem Op = "backup-item"
 	// OpRestoreItem streams one item from storage back onto the host.
 	OpRestoreItem Op = "restore-item"
+	// OpPutObject writes a small file, such as a backup's manifest, into a
+	// local target on the agent's host. The content travels in the request.
+	OpPutObject Op = "put-object"
+	// OpDeleteObjects deletes a backup's files from a local target on the
+	// agent's host, and then the backup's directory once it is empty.
+	OpDeleteObjects Op = "delete-objects"
 )
 
 // CapBackup is announced by agents that serve the operations above.

@@ -79,6 +79,10 @@ func withRequest(log zerolog.Logger, req any) zerolog.Logger {
 			Str("mode", string(r.Mode)).Str("target", r.Target).Logger()
 	case protocol.MeasureRequest:
 		return log.With().Str("source", r.Source.Path).Logger()
+	case protocol.PutObjectRequest:
+		return log.With().Str("dir", r.Object.Target.Dir).Str("key", r.Object.Key).Logger()
+	case protocol.DeleteObjectsRequest:
+		return log.With().Str("dir", r.Target.Dir).Int("keys", len(r.Keys)).Logger()
 	}
 	return log
 }
@@ -93,6 +97,10 @@ func withResult(ev *zerolog.Event, result any) *zerolog.Event {
 		return ev.Int64("bytes", r.Bytes).Int64("files", r.Files)
 	case protocol.MeasureResult:
 		return ev.Int64("bytes", r.Bytes).Int64("files", r.Files)
+	case protocol.PutObjectResult:
+		return ev.Int64("size", r.Size)
+	case protocol.DeleteObjectsResult:
+		return ev.Int("deleted", r.Deleted).Int("missing", r.Missing)
 	}
 	return ev
 }

@@ -29,12 +29,10 @@ func (s *Server) backupError(r *http.Request, err error, what string) *apiError 
 			sentence(reasonAfter(err, backup.ErrNotRestorable)))
 	case errors.Is(err, backup.ErrInvalidRestore):
 		return badRequest(sentence(reasonAfter(err, backup.ErrInvalidRestore)))
+	case errors.Is(err, backup.ErrHostOffline):
+		return errorf(http.StatusConflict, "host_offline", sentence(backup.Explain(err)))
 	case errors.Is(err, backup.ErrStorage):
 		return errorf(http.StatusBadGateway, "storage_failed", sentence(backup.Explain(err)))
-	case errors.Is(err, backup.ErrLocalObjects):
-		return errorf(http.StatusConflict, "local_target", "The backup's files are on "+
-			"the disks of its hosts, which the control plane cannot reach; remove them "+
-			"there.")
 	case errors.Is(err, backup.ErrClosed):
 		return errorf(http.StatusServiceUnavailable, "shutting_down",
 			"The control plane is shutting down; try again in a moment.")

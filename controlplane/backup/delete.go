@@ -16,13 +16,14 @@ var (
 	// ErrStorage means the storage target refused what was asked of it.
 	ErrStorage = errors.New("storage failed")
 	// ErrLocalObjects means a backup's objects are on the hosts' disks,
-	// which the control plane cannot reach.
+	// which the control plane cannot list.
 	ErrLocalObjects = errors.New("backup objects are on the hosts")
 )
 
 // Delete deletes a finished backup's objects and then its record. When
-// storage refuses, the record is kept with the reason in its error, so the
-// delete can be tried again and no object is left without a record.
+// storage refuses, or a host that holds a local backup's files is
+// offline, the record is kept with the reason in its error, so the delete
+// can be tried again and no object is left without a record.
 func (r *Runner) Delete(ctx context.Context, backupID string) error {
 	b, err := r.store.GetBackup(ctx, backupID)
 	if err != nil {
@@ -37,9 +38,10 @@ func (r *Runner) Delete(ctx context.Context, backupID string) error {
 		return r.deleteFailed(ctx, b, err)
 	}
 	if res.S3 == nil {
-		return fmt.Errorf("delete backup %s: %w", b.ID, ErrLocalObjects)
-	}
-	if err := deleteObjects(ctx, res, b); err != nil {
+		if err := r.deleteLocal(ctx, res.LocalDir, b); err != nil {
+			return r.keepRecord(ctx, b, sentence(err), err)
+		}
+	} else if err := deleteObjects(ctx, res, b); err != nil {
 		return r.deleteFailed(ctx, b, err)
 	}
 
@@ -91,11 +93,16 @@ func deleteObjects(ctx context.Context, res targets.Resolved, b *ent.Backup) err
 // deleteFailed keeps the record, noting why its objects are still there.
 func (r *Runner) deleteFailed(ctx context.Context, b *ent.Backup, cause error) error {
 	msg := "deleting the backup's objects failed: " + lastReason(cause)
+	return r.keepRecord(ctx, b, msg, errors.Join(ErrStorage, cause))
+}
+
+// keepRecord records msg as the backup's error and returns err with msg
+// as its sentence.
+func (r *Runner) keepRecord(ctx context.Context, b *ent.Backup, msg string, err error) error {
 	if err := r.store.SetBackupError(ctx, b.ID, msg); err != nil {
 		r.log.Error().Err(err).Str("backup", b.ID).Msg("record delete failure failed")
 	}
-	return fmt.Errorf("delete backup %s: %w", b.ID,
-		&failure{msg: msg, err: errors.Join(ErrStorage, cause)})
+	return fmt.Errorf("delete backup %s: %w", b.ID, &failure{msg: msg, err: err})
 }
 
 // Explain says in a sentence why a backup, delete or restore failed, for

@@ -2,6 +2,7 @@ package backup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -44,7 +45,7 @@ func (r *Runner) finishBackup(ctx context.Context, j *job, reason string) {
 	if err != nil {
 		j.log.Error().Err(err).Msg("write manifest failed")
 		status = statusFailed
-		msg = joinSentences(msg, "the manifest could not be written: "+lastReason(err))
+		msg = joinSentences(msg, "the manifest could not be written: "+manifestReason(err))
 	}
 
 	r.record(ctx, j, status, msg, size, manifestKey, now)
@@ -108,13 +109,10 @@ func joinSentences(a, b string) string {
 }
 
 // writeManifest stores the manifest beside the items and returns its key.
-// Local targets get none: their objects are on the hosts' disks, which
-// the control plane cannot write; their catalog lives in the database only.
+// For a local target the key is relative to the target's directory, as
+// the items' keys are, and every host that holds items gets a copy.
 func (r *Runner) writeManifest(ctx context.Context, j *job, b *ent.Backup,
 	status, msg string, size int64, now time.Time) (string, error) {
-	if j.local() {
-		return "", nil
-	}
 	key, err := storage.ManifestKey(j.target.Prefix, j.project.Name, b.ID)
 	if err != nil {
 		return "", fmt.Errorf("build manifest key: %w", err)
@@ -126,8 +124,24 @@ func (r *Runner) writeManifest(ctx context.Context, j *job, b *ent.Backup,
 	if err != nil {
 		return "", err
 	}
-	if err := j.res.S3.Put(ctx, key, body); err != nil {
+
+	if j.local() {
+		err = r.writeLocalManifest(ctx, j, b, key, body)
+	} else {
+		err = j.res.S3.Put(ctx, key, body)
+	}
+	if err != nil {
 		return "", fmt.Errorf("write manifest: %w", err)
 	}
 	return key, nil
+}
+
+// manifestReason says why the manifest could not be written: the
+// sentence of a failure, else the storage's reason.
+func manifestReason(err error) string {
+	var f *failure
+	if errors.As(err, &f) {
+		return f.msg
+	}
+	return lastReason(err)
 }

@@ -11,7 +11,8 @@ type Backup struct {
 	// Path is the key prefix of the backup's objects, or its directory on
 	// the hosts for a local target.
 	Path string `json:"path"`
-	// S3Key is the key of the backup's manifest.
+	// S3Key is the key of the backup's manifest; for a local target it is
+	// relative to the target's directory on each host that holds items.
 	S3Key       string       `json:"s3Key"`
 	ProjectID   string       `json:"projectId"`
 	TargetID    string       `json:"targetId"`

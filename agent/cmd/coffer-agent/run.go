@@ -74,9 +74,11 @@ func run(cmd *cobra.Command, opts *options) error {
 
 func backupHandlers(srv *backup.Server) map[protocol.Op]tunnel.Handler {
 	return map[protocol.Op]tunnel.Handler{
-		protocol.OpMeasure:     srv.Measure,
-		protocol.OpBackupItem:  srv.BackupItem,
-		protocol.OpRestoreItem: srv.RestoreItem,
+		protocol.OpMeasure:       srv.Measure,
+		protocol.OpBackupItem:    srv.BackupItem,
+		protocol.OpRestoreItem:   srv.RestoreItem,
+		protocol.OpPutObject:     srv.PutObject,
+		protocol.OpDeleteObjects: srv.DeleteObjects,
 	}
 }
 

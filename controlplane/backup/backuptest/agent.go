@@ -25,13 +25,15 @@ import (
 // Agent speaks the agent's side of the protocol from the protocol
 // package alone: it enrolls, connects, reports an inventory, and serves
 // measure, backup and restore operations with bytes it makes up. It
-// uploads to S3 targets only.
+// uploads to S3 targets and writes to local targets on a disk of its own,
+// but restores from S3 only.
 type Agent struct {
 	t       testing.TB
 	hostID  string
 	key     ed25519.PrivateKey
 	sess    *yamux.Session
 	payload []byte
+	disk    string // stands for the host's root directory
 	// failAfter, when above zero, makes every backup item fail once this
 	// many parts are uploaded, as an agent whose source broke would.
 	failAfter int
@@ -56,7 +58,7 @@ type Options struct {
 func StartAgent(t testing.TB, cp *clienttest.ControlPlane, name string,
 	containers []protocol.Container, opts Options) *Agent {
 	t.Helper()
-	a := &Agent{t: t, payload: opts.Payload, failAfter: opts.FailAfter}
+	a := &Agent{t: t, payload: opts.Payload, failAfter: opts.FailAfter, disk: t.TempDir()}
 	a.enroll(cp, name)
 	a.connect(cp)
 	a.handshake()
@@ -177,6 +179,16 @@ func (a *Agent) handle(st *protocol.Stream) {
 		var req protocol.RestoreItemRequest
 		if m.Decode(&req) == nil {
 			a.restoreItem(st, req)
+		}
+	case protocol.OpPutObject:
+		var req protocol.PutObjectRequest
+		if m.Decode(&req) == nil {
+			a.putObject(st, req)
+		}
+	case protocol.OpDeleteObjects:
+		var req protocol.DeleteObjectsRequest
+		if m.Decode(&req) == nil {
+			a.deleteObjects(st, req)
 		}
 	default:
 		_ = st.Fail("unknown_operation", "not served by the fake agent")

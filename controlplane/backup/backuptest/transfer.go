@@ -20,8 +20,12 @@ func (a *Agent) backupItem(st *protocol.Stream, req protocol.BackupItemRequest) 
 	a.mu.Lock()
 	a.backups = append(a.backups, req)
 	a.mu.Unlock()
+	if req.Sink.Local != nil {
+		a.backupLocal(st, *req.Sink.Local)
+		return
+	}
 	if req.Sink.S3 == nil || len(req.Sink.S3.URLs) == 0 {
-		_ = st.Fail(protocol.CodeInternal, "the fake agent only writes to S3")
+		_ = st.Fail(protocol.CodeInternal, "the request names no storage")
 		return
 	}
 
