@@ -42,50 +42,71 @@ const shutdownGrace = 10 * time.Second
 // Run serves until ctx ends, then shuts down. ready, when not nil, is called
 // with the bound address once the listener accepts connections.
 func Run(ctx context.Context, cfg Config, ready func(addr net.Addr)) error {
-	log := cfg.Logger
 	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	// One replica owns every session it had; after a restart none are live.
-	if err := st.MarkAllHostsOffline(ctx); err != nil {
-		return err
-	}
-	if err := ensureAdminToken(ctx, st, cfg, log); err != nil {
-		return err
-	}
-	key, err := secrets.LoadKey(cfg.DataDir)
+	key, err := prepare(ctx, st, cfg)
 	if err != nil {
-		return fmt.Errorf("load master key: %w", err)
+		return err
 	}
-
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(
 		collectors.ProcessCollectorOpts{}))
-	h := hub.New(hub.Config{Store: st, Logger: log, Registry: reg})
-	runner := backup.New(backup.Config{Store: st, Agents: h, Key: key, Logger: log,
+	h := hub.New(hub.Config{Store: st, Logger: cfg.Logger, Registry: reg})
+	runner := backup.New(backup.Config{Store: st, Agents: h, Key: key, Logger: cfg.Logger,
 		Registry: reg, Lease: cfg.BackupLease})
-	if err := runner.FailOrphanedRestores(ctx); err != nil {
-		_ = runner.Close(ctx)
-		_ = h.Close(ctx)
-		return err
-	}
 
-	ln, err := net.Listen("tcp", cfg.Listen)
+	ln, err := listen(ctx, cfg, runner)
 	if err != nil {
 		_ = runner.Close(ctx)
 		_ = h.Close(ctx)
-		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+		return err
 	}
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://" + ln.Addr().String()
 	}
-	a := api.New(api.Config{Store: st, Hub: h, Logger: log, Registry: reg,
+	a := api.New(api.Config{Store: st, Hub: h, Logger: cfg.Logger, Registry: reg,
 		PublicURL: cfg.PublicURL, Secrets: key, Backups: runner})
+	return serve(ctx, cfg, ln, a, runner, h, ready)
+}
+
+// prepare readies the store for this process and loads the master key.
+func prepare(ctx context.Context, st *store.Store, cfg Config) (secrets.Key, error) {
+	// One replica owns every session it had; after a restart none are live.
+	if err := st.MarkAllHostsOffline(ctx); err != nil {
+		return secrets.Key{}, err
+	}
+	if err := ensureAdminToken(ctx, st, cfg, cfg.Logger); err != nil {
+		return secrets.Key{}, err
+	}
+	key, err := secrets.LoadKey(cfg.DataDir)
+	if err != nil {
+		return secrets.Key{}, fmt.Errorf("load master key: %w", err)
+	}
+	return key, nil
+}
+
+// listen ends what a previous run left unfinished, then binds the listener,
+// so no request can start work before that.
+func listen(ctx context.Context, cfg Config, runner *backup.Runner) (net.Listener, error) {
+	if err := runner.FailOrphanedRestores(ctx); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	return ln, nil
+}
+
+// serve runs the HTTP server and the runner's reaper until ctx ends.
+func serve(ctx context.Context, cfg Config, ln net.Listener, handler http.Handler,
+	runner *backup.Runner, h *hub.Hub, ready func(addr net.Addr)) error {
 	srv := &http.Server{
-		Handler:           a,
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
@@ -93,7 +114,7 @@ func Run(ctx context.Context, cfg Config, ready func(addr net.Addr)) error {
 	// shutdown that waits for requests to finish.
 	srv.RegisterOnShutdown(runner.Events().Close)
 	go runner.Run(ctx)
-	log.Info().Str("listen", ln.Addr().String()).Str("publicUrl", cfg.PublicURL).
+	cfg.Logger.Info().Str("listen", ln.Addr().String()).Str("publicUrl", cfg.PublicURL).
 		Msg("control plane serving")
 	if ready != nil {
 		ready(ln.Addr())
@@ -101,11 +122,12 @@ func Run(ctx context.Context, cfg Config, ready func(addr net.Addr)) error {
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	var err error
 	select {
 	case err = <-serveErr:
 	case <-ctx.Done():
 	}
-	return shutdown(srv, runner, h, log, err)
+	return shutdown(srv, runner, h, cfg.Logger, err)
 }
 
 // shutdown stops taking requests, fails the backups and restores still
