@@ -61,13 +61,3 @@ func (s *Store) AuthenticateAPIToken(ctx context.Context, token string) (*ent.AP
 	}
 	return used, nil
 }
-
-// HasAPITokens reports whether any API token exists, which tells the server
-// whether it must write a bootstrap token.
-func (s *Store) HasAPITokens(ctx context.Context) (bool, error) {
-	ok, err := s.client.APIToken.Query().Exist(ctx)
-	if err != nil {
-		return false, fmt.Errorf("check for api tokens: %w", classify(err))
-	}
-	return ok, nil
-}

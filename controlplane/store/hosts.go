@@ -21,21 +21,6 @@ func (s *Store) GetHost(ctx context.Context, id string) (*ent.Host, error) {
 	return h, nil
 }
 
-// HostByPublicKey returns the live host that owns key.
-func (s *Store) HostByPublicKey(ctx context.Context, key []byte) (*ent.Host, error) {
-	if len(key) == 0 {
-		return nil, fmt.Errorf("get host by public key: %w", ErrNotFound)
-	}
-
-	h, err := s.client.Host.Query().
-		Where(host.PublicKey(key), host.RevokedAtIsNil()).
-		Only(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("get host by public key: %w", classify(err))
-	}
-	return h, nil
-}
-
 // ListHosts returns the hosts that are not revoked, oldest first.
 func (s *Store) ListHosts(ctx context.Context) ([]*ent.Host, error) {
 	hs, err := s.client.Host.Query().
@@ -86,15 +71,6 @@ func (s *Store) MarkHostOffline(ctx context.Context, id string, now time.Time) e
 		SetLastSeenAt(dbTime(now)).
 		Save(ctx)
 	return updated("mark host "+id+" offline", n, err)
-}
-
-// TouchHost records that a live host was heard from.
-func (s *Store) TouchHost(ctx context.Context, id string, now time.Time) error {
-	n, err := s.client.Host.Update().
-		Where(host.ID(id), host.RevokedAtIsNil()).
-		SetLastSeenAt(dbTime(now)).
-		Save(ctx)
-	return updated("touch host "+id, n, err)
 }
 
 // MarkAllHostsOffline resets every host at server start: no session
