@@ -153,14 +153,17 @@ func measureRound(ctx context.Context, env *toolEnv, t tool, round int, en *entr
 		bs.Seconds, rs.Seconds)
 }
 
-// restoreRound times the restore into a fresh directory, checks what it
-// wrote, and removes it.
+// restoreRound times the restore into a fresh directory and checks what
+// it wrote. The directory stays until the whole run ends: on ext4 without
+// a journal, creating files soon after tens of thousands were deleted is
+// several times slower (the allocator skips inodes freed in the last
+// minutes), so removing one restore would slow down whichever tool came
+// next.
 func restoreRound(ctx context.Context, env *toolEnv, t tool, round int) (sample, error) {
 	dir, err := env.tempDir(t.name(), "restore", round)
 	if err != nil {
 		return sample{}, err
 	}
-	defer os.RemoveAll(dir)
 
 	var root string
 	s, err := timed(t, func() (err error) {

@@ -78,7 +78,8 @@ type result struct {
 const method = "each tool runs once to warm up, then the timed runs; medians of the " +
 	"timed runs; tools interleaved round by round; sync before every timed phase; " +
 	"the page cache is not dropped, so the data set is read from memory by every tool; " +
-	"every restore is checked file by file (sha256) outside the timings"
+	"every restore is checked file by file (sha256) outside the timings; restored " +
+	"trees are removed only at the end, so no restore follows a mass deletion"
 
 func newResult(opts options, ds *dataset) *result {
 	r := &result{
