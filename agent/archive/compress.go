@@ -6,6 +6,7 @@ import (
 	"runtime"
 
 	"github.com/klauspost/compress/zstd"
+	"github.com/klauspost/readahead"
 )
 
 // Level is a compression level. The zero value is the default.
@@ -33,6 +34,10 @@ const (
 	// It covers everything Compress writes and what the zstd command
 	// writes up to level 19 without --long.
 	decoderMaxWindow = 8 << 20
+	// readAheadBuffers of readAheadSize bytes hold decoded data not yet
+	// read.
+	readAheadBuffers = 4
+	readAheadSize    = 1 << 20
 )
 
 // Compress returns a writer that compresses into w as a run of zstd frames,
@@ -54,17 +59,29 @@ func Compress(w io.Writer, level Level) (io.WriteCloser, error) {
 
 // Decompress returns a reader of the decompressed stream r. Its memory stays
 // bounded: frames asking for a window above 8 MiB are refused. Close it to
-// release the decoder's goroutines.
+// release its goroutine; Close waits until that no longer reads r.
+//
+// One goroutine reads r and decodes up to 4 MiB ahead of the caller, so
+// that reading the object, hashing it and decoding it run beside the
+// extraction of files rather than between them. The decoder's own
+// concurrency is left off: with many small frames it cost more CPU than it
+// saved.
 func Decompress(r io.Reader) (io.ReadCloser, error) {
 	dec, err := zstd.NewReader(r,
 		zstd.WithDecoderLowmem(true),
 		zstd.WithDecoderMaxWindow(decoderMaxWindow),
-		zstd.WithDecoderConcurrency(2),
+		zstd.WithDecoderConcurrency(1),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("create zstd decoder: %w", err)
 	}
-	return dec.IOReadCloser(), nil
+	ahead, err := readahead.NewReadCloserSize(dec.IOReadCloser(), readAheadBuffers,
+		readAheadSize)
+	if err != nil {
+		dec.Close()
+		return nil, fmt.Errorf("create read-ahead: %w", err)
+	}
+	return ahead, nil
 }
 
 func (l Level) zstd() (zstd.EncoderLevel, error) {
