@@ -22,9 +22,6 @@ type ExtractOptions struct {
 	// Relative targets that climb out of dest are refused either way.
 	AllowAbsoluteSymlinks bool
 
-	// Replace empties dest before extracting, as ReplaceContents does.
-	Replace bool
-
 	// OnWarning hears about every skipped entry and every warning.
 	OnWarning func(name string, err error)
 }
@@ -56,11 +53,6 @@ type extractor struct {
 // skipped. An existing entry in the way is replaced, except that an
 // existing directory is kept and merged into.
 func Extract(ctx context.Context, r io.Reader, dest string, opts ExtractOptions) (Stats, error) {
-	if opts.Replace {
-		if err := ReplaceContents(dest); err != nil {
-			return Stats{}, err
-		}
-	}
 	tree, err := openDestTree(dest)
 	if err != nil {
 		return Stats{}, err

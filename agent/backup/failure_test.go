@@ -212,3 +212,54 @@ func writeObject(t *testing.T, path string, headers []tar.Header) {
 		t.Fatal(err)
 	}
 }
+
+// TestFailedReplaceLeavesVolume: a replace restore of a damaged object and
+// one whose checksum does not match both leave the volume exactly as it
+// was, with no staging directory behind.
+func TestFailedReplaceLeavesVolume(t *testing.T) {
+	src := t.TempDir()
+	archivetest.Generate(t, src, archivetest.Options{Files: 100, Seed: 11})
+	srv := newServer(t, runtime.Config{})
+	obj, res := backupLocal(t, srv, src)
+
+	// want is a copy of the volume made by a restore, so that the two
+	// compare equal to the nanosecond.
+	vol, want := t.TempDir(), t.TempDir()
+	archivetest.Generate(t, vol, archivetest.Options{Files: 50, Seed: 12})
+	volObj, volRes := backupLocal(t, srv, vol)
+	decodeResult[protocol.RestoreItemResult](t, restoreLocal(t, srv, volObj, volRes, want))
+	archivetest.Compare(t, want, vol)
+	wrong := res
+	wrong.SHA256 = strings.Repeat("0", 64)
+	damaged := *obj
+	damaged.Key = "damaged.tar.zst"
+	data, err := os.ReadFile(storedFile(obj))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = data[:len(data)/2]
+	if err := os.WriteFile(storedFile(&damaged), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	cases := []struct {
+		name string
+		obj  *protocol.LocalObject
+		res  protocol.BackupItemResult
+	}{
+		{"checksum mismatch", obj, wrong},
+		{"truncated object", &damaged, res},
+	}
+	for _, tc := range cases {
+		it := startItem(t, srv.RestoreItem, protocol.OpRestoreItem, protocol.RestoreItemRequest{
+			JobID: "job-2", ItemID: "item-1", Mode: protocol.RestoreReplace,
+			Source: protocol.Source{Kind: protocol.KindPath, Path: vol},
+			Local:  tc.obj, SHA256: tc.res.SHA256, Size: tc.res.Size,
+		})
+		msg := expectFailure(t, it.result(), protocol.CodeChecksum)
+		if !strings.Contains(msg, "left as it was") {
+			t.Errorf("%s: failure %q does not say the volume is unchanged", tc.name, msg)
+		}
+		archivetest.Compare(t, want, vol)
+	}
+}

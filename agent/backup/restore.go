@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/cofferhq/coffer/agent/archive"
@@ -17,9 +16,13 @@ import (
 // archive is extracted into the target directory, created if missing; what
 // is already there stays unless the archive holds the same name, so a
 // restore over existing files merges with them. The target itself takes
-// the mode, owner and times the source directory had. In replace mode the
-// container is stopped, the target emptied and refilled, and the container
-// started again.
+// the mode, owner and times the source directory had.
+//
+// In replace mode the archive is extracted and checked beside the target's
+// contents first, while its container still runs. Only then is the
+// container stopped, the old contents swapped for the new, and the
+// container started again: a restore that fails on the way changes
+// nothing, and the container is down only for the swap.
 func (s *Server) restoreItem(c *call, req protocol.RestoreItemRequest) (any, *failure) {
 	target, spec, f := restorePlan(req)
 	if f != nil {
@@ -38,15 +41,20 @@ func (s *Server) restoreItem(c *call, req protocol.RestoreItemRequest) (any, *fa
 	defer release()
 	started := time.Now()
 
-	// The object is opened before the container is touched, so that a
-	// missing object or an expired URL costs no downtime.
+	// The object is opened before anything is written, so that a missing
+	// object or an expired URL leaves no trace.
 	src, f := s.openObject(c, req)
 	if f != nil {
 		return nil, f
 	}
 	defer src.Close()
 
-	res, f := s.restoreHeld(c, src, target, req, spec)
+	var res protocol.RestoreItemResult
+	if req.Mode == protocol.RestoreReplace {
+		res, f = s.restoreReplace(c, src, target, req, spec)
+	} else {
+		res, f = restoreInto(c, src, target, req)
+	}
 	if f != nil {
 		return nil, f
 	}
@@ -54,21 +62,54 @@ func (s *Server) restoreItem(c *call, req protocol.RestoreItemRequest) (any, *fa
 	return res, nil
 }
 
-// restoreHeld stops the container if there is one to stop, restores, and
-// starts it again whatever happened to the restore.
-func (s *Server) restoreHeld(c *call, src io.Reader, target string,
+// restoreReplace extracts into a staging directory inside target, then
+// swaps it in with the container stopped.
+func (s *Server) restoreReplace(c *call, src io.Reader, target string,
 	req protocol.RestoreItemRequest, spec *holdSpec) (protocol.RestoreItemResult, *failure) {
+	staging, err := archive.Stage(target)
+	if err != nil {
+		return protocol.RestoreItemResult{}, failf(protocol.CodeInternal, err,
+			"The restore target %s cannot be prepared: %v.", target, err)
+	}
+
+	res, f := restoreInto(c, src, staging.Dir, req)
+	if f == nil {
+		f = s.swapHeld(c, target, staging, spec)
+	}
+	if f == nil {
+		return res, nil
+	}
+	if err := staging.Discard(); err != nil {
+		f.msg += fmt.Sprintf(" Removing the partial restore in %s failed too: %v.",
+			staging.Dir, err)
+	}
+	return res, f
+}
+
+// swapHeld stops the container if there is one to stop, swaps the staged
+// files in, and starts the container again whatever happened to the swap.
+func (s *Server) swapHeld(c *call, target string, staging *archive.Staging,
+	spec *holdSpec) *failure {
 	var h *hold
 	if spec != nil {
 		var f *failure
 		if h, _, f = s.hold(c, *spec); f != nil {
-			return protocol.RestoreItemResult{}, f
+			f.msg += fmt.Sprintf(" %s was left as it was.", target)
+			return f
 		}
 	}
 
-	res, f := s.restoreInto(c, src, target, req)
+	var f *failure
+	switch err := staging.Replace(); {
+	case errors.Is(err, archive.ErrLeftovers):
+		c.note(fmt.Sprintf("restored files are in place, but %v", err))
+	case err != nil:
+		f = failf(protocol.CodeInternal, err,
+			"Moving the restored files into %s failed, and what was moved was put "+
+				"back: %v.", target, err)
+	}
 	if h == nil {
-		return res, f
+		return f
 	}
 	err := h.release(c.ctx)
 	switch {
@@ -82,7 +123,7 @@ func (s *Server) restoreHeld(c *call, src io.Reader, target string,
 			"The data was restored, but container %s could not be started: %v. "+
 				"The agent keeps trying.", h.record.Key(), err)
 	}
-	return res, f
+	return f
 }
 
 // restorePlan checks the request and returns the target directory and,
@@ -148,15 +189,4 @@ func objectFailure(err error) *failure {
 			"The stored object's size differs from the recorded one: %v.", err)
 	}
 	return failf(protocol.CodeStorage, err, "Reading the stored object failed: %v.", err)
-}
-
-// prepareTarget makes sure the target exists and, to replace it, empties it.
-func prepareTarget(target string, replace bool) error {
-	if err := os.MkdirAll(target, 0o755); err != nil {
-		return fmt.Errorf("create %s: %w", target, err)
-	}
-	if replace {
-		return archive.ReplaceContents(target)
-	}
-	return nil
 }

@@ -6,33 +6,34 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/cofferhq/coffer/agent/archive"
 	"github.com/cofferhq/coffer/protocol"
 )
 
-// restoreInto prepares the target, extracts the object into it and checks
-// the object's size and checksum, which can only be known at its end.
-func (s *Server) restoreInto(c *call, src io.Reader, target string,
+// restoreInto extracts the object into dir, creating it if missing, and
+// checks the object's size and checksum, which can only be known at its
+// end.
+func restoreInto(c *call, src io.Reader, dir string,
 	req protocol.RestoreItemRequest) (protocol.RestoreItemResult, *failure) {
 	var res protocol.RestoreItemResult
-	replace := req.Mode == protocol.RestoreReplace
-	if err := prepareTarget(target, replace); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return res, failf(protocol.CodeInternal, err,
-			"The restore target %s cannot be prepared: %v.", target, err)
+			"The restore target %s cannot be created: %v.", dir, err)
 	}
 
 	var prog progress
 	stop := prog.report(c)
-	x, err := extractObject(c.ctx, src, target, &prog)
+	x, err := extractObject(c.ctx, src, dir, &prog)
 	stop()
 	if err != nil {
 		f := restoreFailure(c, x, err)
-		f.msg += " " + partialNote(target, replace)
+		f.msg += " " + partialNote(dir, req)
 		return res, f
 	}
-	if f := verify(req, x, target); f != nil {
+	if f := verify(req, x, dir); f != nil {
 		return res, f
 	}
 	res.Bytes, res.Files = x.stats.Bytes, x.stats.Files
@@ -97,18 +98,17 @@ func restoreFailure(c *call, x extracted, err error) *failure {
 	return failf(protocol.CodeInternal, err, "Writing the restored files failed: %v.", err)
 }
 
-// partialNote says what a failed restore left behind.
-func partialNote(target string, replace bool) string {
-	if replace {
-		return fmt.Sprintf("%s was emptied first and now holds only part of the backup.",
-			target)
+// partialNote says what a failed extraction left behind.
+func partialNote(dir string, req protocol.RestoreItemRequest) string {
+	if req.Mode == protocol.RestoreReplace {
+		return "The volume was left as it was."
 	}
-	return fmt.Sprintf("Files extracted before the failure remain in %s.", target)
+	return fmt.Sprintf("Files extracted before the failure remain in %s.", dir)
 }
 
 // verify compares the object read with what the control plane recorded.
 // Extraction has already happened by then, so a mismatch says so.
-func verify(req protocol.RestoreItemRequest, x extracted, target string) *failure {
+func verify(req protocol.RestoreItemRequest, x extracted, dir string) *failure {
 	sizeOK := req.Size <= 0 || x.size == req.Size
 	sumOK := req.SHA256 == "" || strings.EqualFold(x.sha256, req.SHA256)
 	if sizeOK && sumOK {
@@ -116,8 +116,14 @@ func verify(req protocol.RestoreItemRequest, x extracted, target string) *failur
 	}
 	err := fmt.Errorf("verify object: %d bytes with sha256 %s, want %d bytes with sha256 %s",
 		x.size, x.sha256, req.Size, req.SHA256)
-	return failf(protocol.CodeChecksum, err,
+	f := failf(protocol.CodeChecksum, err,
 		"The stored object does not match its recorded checksum (%d bytes, sha256 %s; "+
-			"recorded %d bytes, sha256 %s). It was already extracted into %s, which may "+
-			"hold damaged files.", x.size, x.sha256, req.Size, req.SHA256, target)
+			"recorded %d bytes, sha256 %s).", x.size, x.sha256, req.Size, req.SHA256)
+	if req.Mode == protocol.RestoreReplace {
+		f.msg += " The volume was left as it was."
+	} else {
+		f.msg += fmt.Sprintf(" It was already extracted into %s, which may hold "+
+			"damaged files.", dir)
+	}
+	return f
 }
