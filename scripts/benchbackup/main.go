@@ -82,6 +82,7 @@ func bench(ctx context.Context, opts options) (*result, error) {
 			measureRound(ctx, env, t, round, res.entry(t.name()))
 		}
 	}
+	env.finishAll(ctx)
 	for _, t := range tools {
 		if m := t.memory(); m != nil && m.sinceStart {
 			res.RSSSinceStart = true

@@ -51,6 +51,25 @@ type toolEnv struct {
 	bucket *bucket
 	// runID keeps this run's keys apart from any other run's.
 	runID string
+	// later lists the rounds whose stored data is still to be deleted.
+	later []finishLater
+}
+
+// finishLater is a round of a tool whose clean-up waits for the end.
+type finishLater struct {
+	t     tool
+	round int
+	en    *entry
+}
+
+// finishAll deletes what every round stored.
+func (e *toolEnv) finishAll(ctx context.Context) {
+	for _, f := range e.later {
+		if err := f.t.finish(ctx, f.round); err != nil {
+			f.en.fail("clean up", err)
+		}
+	}
+	e.later = nil
 }
 
 func newToolEnv(opts options, work string, ds *dataset, b *bucket) *toolEnv {
@@ -110,7 +129,10 @@ func (e *toolEnv) tempDir(tool, phase string, round int) (string, error) {
 }
 
 // measureRound times one backup and one restore of t and checks the
-// restore. A tool that failed once is not run again.
+// restore. A tool that failed once is not run again. What the round
+// stored is deleted only after every round, like the restored trees:
+// deleting half a gigabyte from storage makes the disk slow for a while,
+// and the next tool would pay for it.
 func measureRound(ctx context.Context, env *toolEnv, t tool, round int, en *entry) {
 	if en.Error != "" {
 		return
@@ -119,13 +141,13 @@ func measureRound(ctx context.Context, env *toolEnv, t tool, round int, en *entr
 		en.fail("prepare", err)
 		return
 	}
-	defer func() {
-		if err := t.finish(ctx, round); err != nil {
-			en.fail("clean up", err)
-		}
-	}()
+	env.later = append(env.later, finishLater{t: t, round: round, en: en})
 
 	label := roundLabel(round, env.opts.runs)
+	if err := env.ds.warm(); err != nil {
+		en.fail("prepare", err)
+		return
+	}
 	progress("%s: backup, %s", t.name(), label)
 	bs, err := timed(t, func() error { return t.backup(ctx, round) })
 	if err != nil {

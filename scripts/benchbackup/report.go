@@ -14,8 +14,9 @@ func (r *result) print(w io.Writer) {
 	fmt.Fprintf(w, "host: %d CPUs, load average %.1f at the start and %.1f at the end; "+
 		"%d warm-up and %d timed runs per tool, medians shown\n", r.CPUs, r.LoadAverage,
 		r.LoadAtEnd, r.WarmupRuns, r.Runs)
-	fmt.Fprintf(w, "the page cache was not dropped: every tool read the data set from "+
-		"memory; sync ran before every timed phase\n\n")
+	fmt.Fprintf(w, "the data set was read into the page cache before every backup, so "+
+		"every tool read it from memory; sync ran before every timed phase; restored "+
+		"trees and stored backups were deleted only at the end\n\n")
 	r.printTable(w)
 	r.printMemory(w)
 	r.printRatios(w)

@@ -77,9 +77,10 @@ type result struct {
 
 const method = "each tool runs once to warm up, then the timed runs; medians of the " +
 	"timed runs; tools interleaved round by round; sync before every timed phase; " +
-	"the page cache is not dropped, so the data set is read from memory by every tool; " +
+	"the data set is read once before every backup, so every tool reads it from memory; " +
 	"every restore is checked file by file (sha256) outside the timings; restored " +
-	"trees are removed only at the end, so no restore follows a mass deletion"
+	"trees and stored backups are removed only at the end, so that no phase follows " +
+	"a mass deletion"
 
 func newResult(opts options, ds *dataset) *result {
 	r := &result{
