@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
+	"strings"
+	"sync"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // ErrLeftovers marks a replace that put every restored file in place but
@@ -24,36 +23,66 @@ const (
 	trashPrefix = ".coffer-replaced-"
 )
 
+var stageMu sync.Mutex
+
 // Staging is a directory inside a restore's destination that the archive
 // is extracted into, so that the destination keeps its contents until the
 // restore is known to be whole.
+//
+// The staging directory, and the directory of replaced files that Replace
+// makes beside it, share a random token in their names and are locked
+// (flock) for as long as this process works with them. The next Stage in
+// the same destination can so tell the leftovers of a crashed agent from a
+// restore still running.
 type Staging struct {
 	// Dir is the directory to extract into.
 	Dir   string
 	dest  string
+	token string
 	mtime time.Time // dest's mtime before Dir was made
+	lock  *os.File  // Dir, locked
 }
 
 // Stage makes a new, empty staging directory inside dest, creating dest
-// first if it is missing.
+// first if it is missing. It first removes what crashed restores left in
+// dest, and refuses to go on if one was interrupted while swapping files:
+// that is for a person to sort out (ErrInterrupted).
 func Stage(dest string) (*Staging, error) {
+	// Clearing leftovers and locking the new directory happen as one step,
+	// so that a restore starting beside another never takes the other's
+	// fresh directory for a leftover.
+	stageMu.Lock()
+	defer stageMu.Unlock()
+
+	dest = filepath.Clean(dest)
 	if err := os.MkdirAll(dest, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dest, err)
+	}
+	if err := clearLeftovers(dest); err != nil {
+		return nil, err
 	}
 	fi, err := os.Stat(dest)
 	if err != nil {
 		return nil, fmt.Errorf("stat %s: %w", dest, err)
 	}
+
 	dir, err := os.MkdirTemp(dest, stagePrefix)
 	if err != nil {
 		return nil, fmt.Errorf("create staging directory in %s: %w", dest, err)
 	}
-	return &Staging{Dir: dir, dest: filepath.Clean(dest), mtime: fi.ModTime()}, nil
+	lock, err := lockDir(dir)
+	if err != nil {
+		_ = os.Remove(dir)
+		return nil, err
+	}
+	token := strings.TrimPrefix(filepath.Base(dir), stagePrefix)
+	return &Staging{Dir: dir, dest: dest, token: token, mtime: fi.ModTime(), lock: lock}, nil
 }
 
 // Discard deletes the staging directory and what was extracted into it,
 // and gives dest back the mtime it had before.
 func (s *Staging) Discard() error {
+	defer s.lock.Close()
 	if err := os.RemoveAll(s.Dir); err != nil {
 		return fmt.Errorf("remove %s: %w", s.Dir, err)
 	}
@@ -74,7 +103,12 @@ func (s *Staging) Discard() error {
 // directory is left for Discard. If the agent dies in between, both sets
 // are still on disk, in dest and in the .coffer-replaced-* directory
 // inside it.
-func (s *Staging) Replace() error {
+func (s *Staging) Replace() (err error) {
+	defer func() {
+		if err == nil || errors.Is(err, ErrLeftovers) {
+			s.lock.Close()
+		}
+	}()
 	if err := syncFS(s.Dir); err != nil {
 		return err
 	}
@@ -90,11 +124,16 @@ func (s *Staging) Replace() error {
 		return err
 	}
 
-	trash, err := os.MkdirTemp(s.dest, trashPrefix)
-	if err != nil {
+	sw.trash = trashPrefix + s.token
+	trash := filepath.Join(s.dest, sw.trash)
+	if err := os.Mkdir(trash, 0o700); err != nil {
 		return fmt.Errorf("create directory for replaced files in %s: %w", s.dest, err)
 	}
-	sw.trash = filepath.Base(trash)
+	trashLock, err := lockDir(trash)
+	if err != nil {
+		return errors.Join(err, root.Remove(sw.trash))
+	}
+	defer trashLock.Close()
 	if err := sw.run(); err != nil {
 		return errors.Join(err, sw.undo(), root.Remove(sw.trash))
 	}
@@ -106,124 +145,6 @@ func (s *Staging) Replace() error {
 		attrs.apply(root))
 	if err != nil {
 		return fmt.Errorf("finish replacing %s: %w", s.dest, errors.Join(ErrLeftovers, err))
-	}
-	return nil
-}
-
-// swap moves dest's entries into the trash directory and the staged ones
-// into dest, remembering what it moved so that it can put it back.
-type swap struct {
-	root         *os.Root
-	stage, trash string
-	old, new     []string // names moved so far
-}
-
-func (s *swap) run() error {
-	current, err := s.list(".")
-	if err != nil {
-		return err
-	}
-	for _, name := range current {
-		if name == s.stage || name == s.trash {
-			continue
-		}
-		if err := s.root.Rename(name, filepath.Join(s.trash, name)); err != nil {
-			return fmt.Errorf("move %s aside: %w", name, err)
-		}
-		s.old = append(s.old, name)
-	}
-
-	staged, err := s.list(s.stage)
-	if err != nil {
-		return err
-	}
-	for _, name := range staged {
-		if name == s.stage || name == s.trash {
-			return fmt.Errorf("move %s into place: the name is taken by the restore", name)
-		}
-		if err := s.root.Rename(filepath.Join(s.stage, name), name); err != nil {
-			return fmt.Errorf("move %s into place: %w", name, err)
-		}
-		s.new = append(s.new, name)
-	}
-	return nil
-}
-
-// undo moves everything back where run found it.
-func (s *swap) undo() error {
-	var errs []error
-	for _, name := range s.new {
-		errs = append(errs, s.root.Rename(name, filepath.Join(s.stage, name)))
-	}
-	for _, name := range s.old {
-		errs = append(errs, s.root.Rename(filepath.Join(s.trash, name), name))
-	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("undo partial replace: %w", err)
-	}
-	return nil
-}
-
-func (s *swap) list(dir string) ([]string, error) {
-	f, err := s.root.Open(dir)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", dir, err)
-	}
-	defer f.Close()
-	names, err := f.Readdirnames(-1)
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", dir, err)
-	}
-	return names, nil
-}
-
-// dirAttrs are the mode, owner and mtime extraction gave a directory.
-type dirAttrs struct {
-	mode     os.FileMode
-	uid, gid int
-	mtime    time.Time
-}
-
-func readDirAttrs(root *os.Root, name string) (dirAttrs, error) {
-	fi, err := root.Lstat(name)
-	if err != nil {
-		return dirAttrs{}, fmt.Errorf("stat %s: %w", name, err)
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return dirAttrs{}, fmt.Errorf("stat %s: no ownership information", name)
-	}
-	mode := fi.Mode() & (os.ModePerm | os.ModeSetuid | os.ModeSetgid | os.ModeSticky)
-	return dirAttrs{mode: mode, uid: int(st.Uid), gid: int(st.Gid), mtime: fi.ModTime()}, nil
-}
-
-// apply gives the root directory a's attributes.
-func (a dirAttrs) apply(root *os.Root) error {
-	if os.Geteuid() == 0 {
-		if err := root.Lchown(".", a.uid, a.gid); err != nil {
-			return fmt.Errorf("set owner of %s: %w", root.Name(), err)
-		}
-	}
-	if err := root.Chmod(".", a.mode); err != nil {
-		return fmt.Errorf("set mode of %s: %w", root.Name(), err)
-	}
-	// Extraction restores mtimes only; a zero atime leaves it unchanged.
-	if err := root.Chtimes(".", time.Time{}, a.mtime); err != nil {
-		return fmt.Errorf("set times of %s: %w", root.Name(), err)
-	}
-	return nil
-}
-
-// syncFS flushes the filesystem holding path: one call covers every file
-// extracted, where an fsync per file would cost a disk flush each.
-func syncFS(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
-	}
-	defer f.Close()
-	if err := unix.Syncfs(int(f.Fd())); err != nil {
-		return fmt.Errorf("flush filesystem of %s: %w", path, err)
 	}
 	return nil
 }

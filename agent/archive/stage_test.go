@@ -4,8 +4,10 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -142,4 +144,49 @@ func TestExtractMergesIntoExisting(t *testing.T) {
 		t.Fatalf("Extract: %v", err)
 	}
 	checkOnly(t, filepath.Join(dest, "d"), "kept", "new")
+}
+
+// TestStageClearsLeftovers: the directories a crashed agent left are
+// removed, those of a restore still running are kept, and an interrupted
+// swap stops the next restore with both halves in place.
+func TestStageClearsLeftovers(t *testing.T) {
+	dest := t.TempDir()
+	writeFile(t, filepath.Join(dest, "data"), "volume data")
+	mkdirs(t,
+		filepath.Join(dest, ".coffer-restore-dead1", "partial"),
+		filepath.Join(dest, ".coffer-replaced-dead2", "old"),
+	)
+	writeFile(t, filepath.Join(dest, ".coffer-restore-notadir"), "a file of the volume's")
+	running, err := archive.Stage(dest)
+	if err != nil {
+		t.Fatalf("Stage: %v", err)
+	}
+	defer func() { _ = running.Discard() }()
+	want := []string{".coffer-restore-notadir", filepath.Base(running.Dir), "data"}
+	slices.Sort(want)
+	checkOnly(t, dest, want...)
+
+	next, err := archive.Stage(dest)
+	if err != nil {
+		t.Fatalf("second Stage: %v", err)
+	}
+	defer func() { _ = next.Discard() }()
+	want = append(want, filepath.Base(next.Dir))
+	slices.Sort(want)
+	checkOnly(t, dest, want...)
+}
+
+func TestStageRefusesAfterInterruptedSwap(t *testing.T) {
+	dest := t.TempDir()
+	mkdirs(t,
+		filepath.Join(dest, ".coffer-restore-cut", "not-yet-moved"),
+		filepath.Join(dest, ".coffer-replaced-cut", "moved-aside"),
+	)
+	writeFile(t, filepath.Join(dest, "moved-in"), "restored")
+
+	_, err := archive.Stage(dest)
+	if !errors.Is(err, archive.ErrInterrupted) {
+		t.Fatalf("Stage = %v, want ErrInterrupted", err)
+	}
+	checkOnly(t, dest, ".coffer-replaced-cut", ".coffer-restore-cut", "moved-in")
 }

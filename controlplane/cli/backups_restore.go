@@ -23,8 +23,10 @@ func newBackupsRestoreCommand(opts *options) *cobra.Command {
 --mode replace (the default without --path) extracts each item beside the
 volume's contents and checks it, then stops the volume's container, swaps the
 old contents for the new and starts the container again; a path item is
-replaced in place the same way. A failed restore leaves the volume as it was. --mode path (the default with --path) restores each
-item into <path>/<item name> on its host and changes nothing else.
+replaced in place the same way. A failed restore leaves the volume as it was.
+
+--mode path (the default with --path) restores each item into
+<path>/<item name> on its host and changes nothing else.
 
 With --wait the command follows the restore, prints each item's result, and
 exits non-zero if it FAILED.`,
