@@ -1,8 +1,13 @@
 package api
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 
+	"github.com/cofferhq/coffer/controlplane/store"
 	"github.com/cofferhq/coffer/ent"
 )
 
@@ -32,24 +37,63 @@ func (s *Server) createBackup(w http.ResponseWriter, r *http.Request) *apiError 
 	return nil
 }
 
-// listBackups lists every backup, or a project's (by id or name), newest
-// first.
+// Bounds on a page of GET /api/backups.
+const (
+	defaultBackupPage = 100
+	maxBackupPage     = 1000
+)
+
+// listBackups lists a page of backups, every project's or one project's
+// (by id or name), newest first. When more may follow, a Link header
+// gives the next page's URL.
 func (s *Server) listBackups(w http.ResponseWriter, r *http.Request) *apiError {
-	projectID := r.URL.Query().Get("projectId")
-	if projectID != "" {
-		p, err := s.store.GetProject(r.Context(), projectID)
+	query := r.URL.Query()
+	page, apiErr := parseBackupPage(query)
+	if apiErr != nil {
+		return apiErr
+	}
+	if page.ProjectID != "" {
+		p, err := s.store.GetProject(r.Context(), page.ProjectID)
 		if err != nil {
 			return s.storeError(r, err, "project")
 		}
-		projectID = p.ID
+		page.ProjectID = p.ID
 	}
 
-	bs, err := s.store.ListBackups(r.Context(), projectID)
+	bs, err := s.store.ListBackups(r.Context(), page)
+	if errors.Is(err, store.ErrNotFound) {
+		return badRequest("The 'before' parameter names no backup; pass the id of the " +
+			"last backup of the previous page.")
+	}
 	if err != nil {
 		return s.internal(r, err)
 	}
+	if len(bs) == page.Limit {
+		next := url.Values{"limit": {strconv.Itoa(page.Limit)}, "before": {bs[len(bs)-1].ID}}
+		if p := query.Get("projectId"); p != "" {
+			next.Set("projectId", p)
+		}
+		w.Header().Set("Link", fmt.Sprintf(`</api/backups?%s>; rel="next"`, next.Encode()))
+	}
 	writeJSON(w, http.StatusOK, viewBackups(bs))
 	return nil
+}
+
+func parseBackupPage(query url.Values) (store.BackupPage, *apiError) {
+	page := store.BackupPage{
+		ProjectID: query.Get("projectId"),
+		Before:    query.Get("before"),
+		Limit:     defaultBackupPage,
+	}
+	if v := query.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxBackupPage {
+			return page, badRequest(fmt.Sprintf(
+				"The 'limit' parameter must be a whole number from 1 to %d.", maxBackupPage))
+		}
+		page.Limit = n
+	}
+	return page, nil
 }
 
 func (s *Server) getBackup(w http.ResponseWriter, r *http.Request) *apiError {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 )
 
 // CreateBackup starts a backup of a project (by id or name) to a storage
@@ -22,18 +23,33 @@ func (c *Client) CreateBackup(ctx context.Context, projectID, targetID string) (
 	return &b, nil
 }
 
+// listPage is the page size ListBackups asks for: the largest the control
+// plane gives.
+const listPage = 1000
+
 // ListBackups returns every backup, or a project's when projectID (an id
-// or a name) is not empty, newest first.
+// or a name) is not empty, newest first. It reads page after page.
 func (c *Client) ListBackups(ctx context.Context, projectID string) ([]Backup, error) {
-	path := "/api/backups"
-	if projectID != "" {
-		path += "?" + url.Values{"projectId": {projectID}}.Encode()
+	var all []Backup
+	before := ""
+	for {
+		q := url.Values{"limit": {strconv.Itoa(listPage)}}
+		if projectID != "" {
+			q.Set("projectId", projectID)
+		}
+		if before != "" {
+			q.Set("before", before)
+		}
+		var bs []Backup
+		if err := c.do(ctx, http.MethodGet, "/api/backups?"+q.Encode(), nil, &bs); err != nil {
+			return nil, err
+		}
+		all = append(all, bs...)
+		if len(bs) < listPage {
+			return all, nil
+		}
+		before = bs[len(bs)-1].ID
 	}
-	var bs []Backup
-	if err := c.do(ctx, http.MethodGet, path, nil, &bs); err != nil {
-		return nil, err
-	}
-	return bs, nil
 }
 
 // GetBackup returns a backup with its items.

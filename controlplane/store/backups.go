@@ -134,12 +134,37 @@ func (s *Store) GetBackup(ctx context.Context, id string) (*ent.Backup, error) {
 	return b, nil
 }
 
-// ListBackups returns a project's backups, or every backup when projectID
-// is empty, newest first and with their items.
-func (s *Store) ListBackups(ctx context.Context, projectID string) ([]*ent.Backup, error) {
+// BackupPage selects backups for ListBackups, newest first.
+type BackupPage struct {
+	// ProjectID keeps one project's backups; empty keeps every project's.
+	ProjectID string
+	// Before, the id of the last backup of the previous page, starts the
+	// page after it; empty starts with the newest backup.
+	Before string
+	// Limit is the most backups returned; 0 returns them all.
+	Limit int
+}
+
+// ListBackups returns the backups page selects, newest first and with their
+// items. A Before that names no backup is ErrNotFound.
+func (s *Store) ListBackups(ctx context.Context, page BackupPage) ([]*ent.Backup, error) {
 	q := s.client.Backup.Query()
-	if projectID != "" {
-		q.Where(backup.ProjectID(projectID))
+	if page.ProjectID != "" {
+		q.Where(backup.ProjectID(page.ProjectID))
+	}
+	if page.Before != "" {
+		last, err := s.client.Backup.Get(ctx, page.Before)
+		if err != nil {
+			return nil, fmt.Errorf("list backups before %s: %w", page.Before, classify(err))
+		}
+		// Ties in the time are broken by id, as in the order below.
+		q.Where(backup.Or(
+			backup.CreatedAtLT(last.CreatedAt),
+			backup.And(backup.CreatedAtEQ(last.CreatedAt), backup.IDLT(last.ID)),
+		))
+	}
+	if page.Limit > 0 {
+		q.Limit(page.Limit)
 	}
 	bs, err := q.Order(ent.Desc(backup.FieldCreatedAt), ent.Desc(backup.FieldID)).
 		WithItems(itemOrder).

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -130,7 +131,7 @@ func TestListBackups(t *testing.T) {
 			ids = append(ids, b.ID)
 		}
 
-		all, err := s.ListBackups(t.Context(), "")
+		all, err := s.ListBackups(t.Context(), store.BackupPage{})
 		mustNot(t, "ListBackups all", err)
 		if len(all) != 3 || all[0].ID != ids[2] || all[2].ID != ids[0] {
 			t.Fatalf("ListBackups all: got %d, want 3 newest first", len(all))
@@ -139,11 +140,53 @@ func TestListBackups(t *testing.T) {
 			t.Errorf("items of listed backup: got %d, want 2", len(all[0].Edges.Items))
 		}
 
-		mine, err := s.ListBackups(t.Context(), web.ID)
+		mine, err := s.ListBackups(t.Context(), store.BackupPage{ProjectID: web.ID})
 		mustNot(t, "ListBackups web", err)
 		if len(mine) != 2 || mine[0].ID != ids[2] || mine[1].ID != ids[0] {
 			t.Fatalf("ListBackups web: got %d, want 2 newest first", len(mine))
 		}
+	})
+}
+
+// TestListBackupsInPages: pages follow each other without a gap or a
+// repeat, also when backups share a creation time.
+func TestListBackupsInPages(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *store.Store) {
+		p := createProject(t, s, "web")
+		tg := createTarget(t, s, "main")
+		var want []string
+		for i := range 7 {
+			at := epoch.Add(time.Duration(i/2) * time.Second) // pairs share a time
+			b, err := s.CreateBackup(t.Context(), p.ID, tg.ID, "", "", twoItems("h"), at)
+			mustNot(t, "CreateBackup", err)
+			want = append(want, b.ID)
+		}
+		all, err := s.ListBackups(t.Context(), store.BackupPage{})
+		mustNot(t, "ListBackups", err)
+		want = want[:0]
+		for _, b := range all {
+			want = append(want, b.ID)
+		}
+
+		var got []string
+		page := store.BackupPage{ProjectID: p.ID, Limit: 3}
+		for {
+			bs, err := s.ListBackups(t.Context(), page)
+			mustNot(t, "ListBackups page", err)
+			for _, b := range bs {
+				got = append(got, b.ID)
+			}
+			if len(bs) < page.Limit {
+				break
+			}
+			page.Before = bs[len(bs)-1].ID
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("pages of 3: got %v, want %v", got, want)
+		}
+
+		_, err = s.ListBackups(t.Context(), store.BackupPage{Before: "01jnotabackup"})
+		wantErr(t, "Before an unknown id", err, store.ErrNotFound)
 	})
 }
 
