@@ -83,6 +83,7 @@ func bench(ctx context.Context, opts options) (*result, error) {
 		}
 	}
 	env.finishAll(ctx)
+	res.CacheKept = env.cacheKept
 	for _, t := range tools {
 		if m := t.memory(); m != nil && m.sinceStart {
 			res.RSSSinceStart = true

@@ -53,6 +53,9 @@ type toolEnv struct {
 	runID string
 	// later lists the rounds whose stored data is still to be deleted.
 	later []finishLater
+	// cacheKept is set when the page cache could not be dropped before a
+	// backup.
+	cacheKept bool
 }
 
 // finishLater is a round of a tool whose clean-up waits for the end.
@@ -144,10 +147,12 @@ func measureRound(ctx context.Context, env *toolEnv, t tool, round int, en *entr
 	env.later = append(env.later, finishLater{t: t, round: round, en: en})
 
 	label := roundLabel(round, env.opts.runs)
-	if err := env.ds.warm(); err != nil {
+	dropped, err := env.ds.prepareBackup()
+	if err != nil {
 		en.fail("prepare", err)
 		return
 	}
+	env.cacheKept = env.cacheKept || !dropped
 	progress("%s: backup, %s", t.name(), label)
 	bs, err := timed(t, func() error { return t.backup(ctx, round) })
 	if err != nil {

@@ -14,9 +14,14 @@ func (r *result) print(w io.Writer) {
 	fmt.Fprintf(w, "host: %d CPUs, load average %.1f at the start and %.1f at the end; "+
 		"%d warm-up and %d timed runs per tool, medians shown\n", r.CPUs, r.LoadAverage,
 		r.LoadAtEnd, r.WarmupRuns, r.Runs)
-	fmt.Fprintf(w, "the data set was read into the page cache before every backup, so "+
-		"every tool read it from memory; sync ran before every timed phase; restored "+
-		"trees and stored backups were deleted only at the end\n\n")
+	fmt.Fprintf(w, "before every backup the page cache was dropped and the data set read "+
+		"back into it, so every tool read it from memory; sync ran before every timed "+
+		"phase; restored trees and stored backups were deleted only at the end\n")
+	if r.CacheKept {
+		fmt.Fprintf(w, "the page cache could NOT be dropped (not root): later rounds may "+
+			"run slower than earlier ones\n")
+	}
+	fmt.Fprintln(w)
 	r.printTable(w)
 	r.printMemory(w)
 	r.printRatios(w)

@@ -73,11 +73,15 @@ type result struct {
 	// RSSSinceStart is set when the agent's peak could not be reset
 	// between phases.
 	RSSSinceStart bool `json:"rssSinceAgentStart,omitempty"`
+	// CacheKept is set when the page cache could not be dropped before
+	// the backups (the benchmark was not run as root).
+	CacheKept bool `json:"pageCacheKept,omitempty"`
 }
 
 const method = "each tool runs once to warm up, then the timed runs; medians of the " +
 	"timed runs; tools interleaved round by round; sync before every timed phase; " +
-	"the data set is read once before every backup, so every tool reads it from memory; " +
+	"before every backup the page cache is dropped and the data set read back into it, " +
+	"so every tool reads it from memory and starts with the same cache; " +
 	"every restore is checked file by file (sha256) outside the timings; restored " +
 	"trees and stored backups are removed only at the end, so that no phase follows " +
 	"a mass deletion"
