@@ -24,6 +24,10 @@ var (
 	// ErrOwner: an entry's owner could not be restored, for instance an id
 	// outside the user namespace Extract runs in.
 	ErrOwner = errors.New("owner not restored")
+	// ErrRestoreLeftover: a directory a restore made at the top of the
+	// tree, still there because that restore runs or its agent died, was
+	// skipped. It holds a copy of a backup, never the volume's own data.
+	ErrRestoreLeftover = errors.New("restore in progress or left unfinished; skipped")
 )
 
 // ErrSparseEntry is returned for GNU sparse entries. Write never produces

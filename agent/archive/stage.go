@@ -25,6 +25,12 @@ const (
 
 var stageMu sync.Mutex
 
+// isRestoreDir reports whether name is one a staged restore gives its
+// directories.
+func isRestoreDir(name string) bool {
+	return strings.HasPrefix(name, stagePrefix) || strings.HasPrefix(name, trashPrefix)
+}
+
 // Staging is a directory inside a restore's destination that the archive
 // is extracted into, so that the destination keeps its contents until the
 // restore is known to be whole.

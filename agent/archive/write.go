@@ -130,6 +130,10 @@ func (w *writer) writeChild(dirfd int, base, name string) error {
 
 	switch st.Mode & unix.S_IFMT {
 	case unix.S_IFDIR:
+		if name == "./"+base && isRestoreDir(base) {
+			w.note.skip(name, ErrRestoreLeftover)
+			return nil
+		}
 		return w.writeSubdir(dirfd, base, name)
 	case unix.S_IFREG:
 		return w.writeFile(dirfd, base, name)

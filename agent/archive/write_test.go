@@ -272,3 +272,37 @@ func TestWriteOneFileSystem(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteSkipsRestoreDirectories: what a restore keeps at the top of a
+// volume is a copy of a backup and stays out of the next one; the same
+// names deeper down are the volume's own.
+func TestWriteSkipsRestoreDirectories(t *testing.T) {
+	root := t.TempDir()
+	staging, err := archive.Stage(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = staging.Discard() }()
+	writeFile(t, filepath.Join(staging.Dir, "copy"), "from a backup")
+	mkdirs(t, filepath.Join(root, "sub", ".coffer-restore-deep"))
+	writeFile(t, filepath.Join(root, "sub", ".coffer-restore-deep", "own"), "mine")
+
+	heard := warnings{}
+	opts := archive.WriteOptions{OnWarning: heard.record}
+	var buf bytes.Buffer
+	if _, err := archive.Write(context.Background(), &buf, root, opts); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+
+	name := "./" + filepath.Base(staging.Dir)
+	if !errors.Is(heard[name], archive.ErrRestoreLeftover) {
+		t.Errorf("heard %v, want %s skipped as a restore directory", heard, name)
+	}
+	got := tarContents(t, buf.Bytes())
+	if _, ok := got[name+"/copy"]; ok {
+		t.Errorf("archive holds the staged copy %s/copy", name)
+	}
+	if string(got["./sub/.coffer-restore-deep/own"]) != "mine" {
+		t.Error("archive lacks ./sub/.coffer-restore-deep/own")
+	}
+}
