@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/cofferhq/coffer/protocol"
 )
@@ -19,7 +20,14 @@ type Downloader struct {
 	// Retry bounds the retries of each request, and of each resumption
 	// after the body broke off.
 	Retry RetryPolicy
+	// StallTimeout is how long a read may wait for the next bytes before
+	// the connection counts as broken and is reopened where it stopped;
+	// zero means two minutes.
+	StallTimeout time.Duration
 }
+
+// defaultStallTimeout matches the wait for a response's headers.
+const defaultStallTimeout = responseHeaderTimeout
 
 // Download reads an object through a presigned URL with default settings.
 func Download(ctx context.Context, get protocol.PresignedGet) (io.ReadCloser, error) {
@@ -36,6 +44,9 @@ func (d Downloader) Download(ctx context.Context,
 		d.Client = defaultClient
 	}
 	d.Retry = d.Retry.withDefaults()
+	if d.StallTimeout <= 0 {
+		d.StallTimeout = defaultStallTimeout
+	}
 
 	r := &download{ctx: ctx, d: d, get: get}
 	if err := r.open(); err != nil {

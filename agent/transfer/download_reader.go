@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/cofferhq/coffer/protocol"
 )
@@ -35,7 +36,7 @@ func (r *download) Read(p []byte) (int, error) {
 			}
 		}
 
-		n, err := r.body.Read(p)
+		n, err := r.readBody(p)
 		r.offset += int64(n)
 		if err = r.check(n, err); err != errBroken {
 			return n, err
@@ -47,6 +48,21 @@ func (r *download) Read(p []byte) (int, error) {
 			return 0, err
 		}
 	}
+}
+
+// readBody reads from the body, closing it if no byte comes within the
+// stall timeout: a connection that went silent then counts as broken and
+// is reopened where it stopped, instead of holding the restore forever.
+func (r *download) readBody(p []byte) (int, error) {
+	body := r.body
+	stall := time.AfterFunc(r.d.StallTimeout, func() { _ = body.Close() })
+	n, err := body.Read(p)
+	if !stall.Stop() && err != nil {
+		// Whatever the closed body answered, even io.EOF, the object
+		// did not end here.
+		err = fmt.Errorf("no data for %s", r.d.StallTimeout)
+	}
+	return n, err
 }
 
 // errBroken marks a body that broke off and should be reopened.

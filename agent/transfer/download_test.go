@@ -23,6 +23,7 @@ type flakyObject struct {
 	data    []byte
 	breaks  int // responses still to break off
 	fail500 int // responses still to refuse with 500
+	stalls  int // responses still to go silent halfway
 
 	mu     sync.Mutex
 	ranges []string
@@ -32,10 +33,13 @@ func (o *flakyObject) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	o.mu.Lock()
 	o.ranges = append(o.ranges, r.Header.Get("Range"))
 	refuse, breakOff := o.fail500 > 0, o.fail500 == 0 && o.breaks > 0
+	stall := !refuse && !breakOff && o.stalls > 0
 	if refuse {
 		o.fail500--
 	} else if breakOff {
 		o.breaks--
+	} else if stall {
+		o.stalls--
 	}
 	o.mu.Unlock()
 
@@ -56,6 +60,12 @@ func (o *flakyObject) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 
+	if stall {
+		_, _ = w.Write(body[:len(body)/2])
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // silent, with the connection open
+		return
+	}
 	if breakOff {
 		_, _ = w.Write(body[:len(body)/2])
 		w.(http.Flusher).Flush()
@@ -98,6 +108,33 @@ func TestDownloadResumesAfterBreaks(t *testing.T) {
 	if len(object.ranges) != 4 || object.ranges[1] != "" || object.ranges[2] == "" {
 		t.Fatalf("requests had ranges %q; want a refusal, a full request, then ranges",
 			object.ranges)
+	}
+}
+
+// TestDownloadResumesAfterStall: a connection that goes silent halfway is
+// given up after the stall timeout and the rest asked for again.
+func TestDownloadResumesAfterStall(t *testing.T) {
+	object := &flakyObject{data: randomData(t, 1<<20), stalls: 1}
+	get := serveObject(t, object)
+
+	d := transfer.Downloader{Retry: fastRetry, StallTimeout: 200 * time.Millisecond}
+	body, err := d.Download(testContext(t), get)
+	if err != nil {
+		t.Fatalf("Download: %v", err)
+	}
+	defer body.Close()
+	got, err := io.ReadAll(body)
+	if err != nil {
+		t.Fatalf("read: %v", err)
+	}
+
+	if !bytes.Equal(got, object.data) {
+		t.Fatalf("read %d bytes that differ from the %d stored", len(got), len(object.data))
+	}
+	object.mu.Lock()
+	defer object.mu.Unlock()
+	if len(object.ranges) != 2 || object.ranges[0] != "" || object.ranges[1] == "" {
+		t.Fatalf("requests had ranges %q; want a full request, then a range", object.ranges)
 	}
 }
 
