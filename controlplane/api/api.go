@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
 
 	"github.com/cofferhq/coffer/controlplane/backup"
@@ -34,6 +33,10 @@ type Config struct {
 	// ProbeTimeout bounds the test of a new storage target; zero means
 	// 15 seconds.
 	ProbeTimeout time.Duration
+	// MetricsToken, when set, is the bearer token GET /metrics asks for.
+	// It is a credential of its own, as a scraper's configuration holds
+	// it; empty leaves /metrics open.
+	MetricsToken string
 }
 
 // defaultProbeTimeout leaves room for a slow provider's TLS handshake and
@@ -53,6 +56,7 @@ type Server struct {
 
 	secrets      secrets.Key
 	probeTimeout time.Duration
+	metricsToken string
 }
 
 // New builds the API and its routes.
@@ -68,6 +72,7 @@ func New(cfg Config) *Server {
 
 		secrets:      cfg.Secrets,
 		probeTimeout: cfg.ProbeTimeout,
+		metricsToken: cfg.MetricsToken,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -127,7 +132,7 @@ func (s *Server) routeTable(reg *prometheus.Registry) []route {
 	return []route{
 		plain("GET", "/healthz", http.HandlerFunc(s.healthz)),
 		plain("GET", "/readyz", http.HandlerFunc(s.readyz)),
-		plain("GET", "/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{})),
+		plain("GET", "/metrics", s.metricsHandler(reg)),
 		plain("GET", protocol.ConnectPath, s.hub),
 		public("POST", protocol.EnrollPath, s.enrollAgent),
 		public("GET", "/api/openapi.json", s.openAPI),

@@ -32,7 +32,10 @@ SQLite database, unless --database-url names a PostgreSQL one, and the
 bootstrap admin token. On first start a random admin token is written to
 <data-dir>/admin.token (mode 0600); set $COFFER_ADMIN_TOKEN to choose it
 instead. Passwords in --database-url are better passed as
-$COFFER_DATABASE_URL, which stays out of ps.`,
+$COFFER_DATABASE_URL, which stays out of ps.
+
+/metrics is open unless $COFFER_METRICS_TOKEN is set; it then asks for
+'Authorization: Bearer <that token>', a credential good for nothing else.`,
 		Example: `  coffer serve
   coffer serve --listen 0.0.0.0:8470 --public-url https://coffer.example.com
   COFFER_DATABASE_URL=postgres://coffer:secret@db/coffer coffer serve`,
@@ -73,8 +76,11 @@ func serve(cmd *cobra.Command, opts *options, so *serveOptions) error {
 		DatabaseURL: so.databaseURL,
 		PublicURL:   so.publicURL,
 		AdminToken:  os.Getenv("COFFER_ADMIN_TOKEN"),
-		BackupLease: so.backupLease,
-		Logger:      log,
+		// Only from the environment, like the admin token: a flag would
+		// show it in ps.
+		MetricsToken: os.Getenv("COFFER_METRICS_TOKEN"),
+		BackupLease:  so.backupLease,
+		Logger:       log,
 	}
 	if cfg.DatabaseURL == "" {
 		cfg.DatabaseURL = os.Getenv("COFFER_DATABASE_URL")

@@ -33,7 +33,9 @@ type Config struct {
 	// BackupLease is how long a running backup survives silence; zero
 	// means the runner's default.
 	BackupLease time.Duration
-	Logger      zerolog.Logger
+	// MetricsToken, when set, is required to read /metrics.
+	MetricsToken string
+	Logger       zerolog.Logger
 }
 
 // shutdownGrace bounds how long a stop waits for requests and sessions.
@@ -69,7 +71,8 @@ func Run(ctx context.Context, cfg Config, ready func(addr net.Addr)) error {
 		cfg.PublicURL = "http://" + ln.Addr().String()
 	}
 	a := api.New(api.Config{Store: st, Hub: h, Logger: cfg.Logger, Registry: reg,
-		PublicURL: cfg.PublicURL, Secrets: key, Backups: runner})
+		PublicURL: cfg.PublicURL, Secrets: key, Backups: runner,
+		MetricsToken: cfg.MetricsToken})
 	return serve(ctx, cfg, ln, a, runner, h, ready)
 }
 
