@@ -23,6 +23,8 @@ const (
 	trashPrefix = ".coffer-replaced-"
 )
 
+// stageMu makes clearing leftovers and locking a new staging directory
+// one step within the agent.
 var stageMu sync.Mutex
 
 // isRestoreDir reports whether name is one a staged restore gives its
