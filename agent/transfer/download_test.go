@@ -88,11 +88,10 @@ func serveObject(t *testing.T, o *flakyObject) protocol.PresignedGet {
 	}
 }
 
-func TestDownloadResumesAfterBreaks(t *testing.T) {
-	object := &flakyObject{data: randomData(t, 1<<20), breaks: 2, fail500: 1}
-	get := serveObject(t, object)
-
-	body, err := transfer.Downloader{Retry: fastRetry}.Download(testContext(t), get)
+// downloadAll reads object through d and checks that every byte came.
+func downloadAll(t *testing.T, d transfer.Downloader, object *flakyObject) {
+	t.Helper()
+	body, err := d.Download(testContext(t), serveObject(t, object))
 	if err != nil {
 		t.Fatalf("Download: %v", err)
 	}
@@ -101,10 +100,15 @@ func TestDownloadResumesAfterBreaks(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read: %v", err)
 	}
-
 	if !bytes.Equal(got, object.data) {
 		t.Fatalf("read %d bytes that differ from the %d stored", len(got), len(object.data))
 	}
+}
+
+func TestDownloadResumesAfterBreaks(t *testing.T) {
+	object := &flakyObject{data: randomData(t, 1<<20), breaks: 2, fail500: 1}
+	downloadAll(t, transfer.Downloader{Retry: fastRetry}, object)
+
 	if len(object.ranges) != 4 || object.ranges[1] != "" || object.ranges[2] == "" {
 		t.Fatalf("requests had ranges %q; want a refusal, a full request, then ranges",
 			object.ranges)
@@ -115,22 +119,9 @@ func TestDownloadResumesAfterBreaks(t *testing.T) {
 // given up after the stall timeout and the rest asked for again.
 func TestDownloadResumesAfterStall(t *testing.T) {
 	object := &flakyObject{data: randomData(t, 1<<20), stalls: 1}
-	get := serveObject(t, object)
-
 	d := transfer.Downloader{Retry: fastRetry, StallTimeout: 200 * time.Millisecond}
-	body, err := d.Download(testContext(t), get)
-	if err != nil {
-		t.Fatalf("Download: %v", err)
-	}
-	defer body.Close()
-	got, err := io.ReadAll(body)
-	if err != nil {
-		t.Fatalf("read: %v", err)
-	}
+	downloadAll(t, d, object)
 
-	if !bytes.Equal(got, object.data) {
-		t.Fatalf("read %d bytes that differ from the %d stored", len(got), len(object.data))
-	}
 	object.mu.Lock()
 	defer object.mu.Unlock()
 	if len(object.ranges) != 2 || object.ranges[0] != "" || object.ranges[1] == "" {
