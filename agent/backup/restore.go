@@ -73,17 +73,20 @@ func (s *Server) restoreReplace(c *call, src io.Reader, target string,
 	}
 
 	res, f := restoreInto(c, src, staging.Dir, req)
-	if f == nil {
-		f = s.swapHeld(c, target, staging, spec)
+	if f != nil {
+		return res, discard(staging, f)
 	}
-	if f == nil {
-		return res, nil
-	}
+	return res, s.swapHeld(c, target, staging, spec)
+}
+
+// discard removes a staging directory whose files will not be swapped in,
+// adding to f if that fails too.
+func discard(staging *archive.Staging, f *failure) *failure {
 	if err := staging.Discard(); err != nil {
 		f.msg += fmt.Sprintf(" Removing the partial restore in %s failed too: %v.",
 			staging.Dir, err)
 	}
-	return res, f
+	return f
 }
 
 // swapHeld stops the container if there is one to stop, swaps the staged
@@ -95,18 +98,20 @@ func (s *Server) swapHeld(c *call, target string, staging *archive.Staging,
 		var f *failure
 		if h, _, f = s.hold(c, *spec); f != nil {
 			f.msg += fmt.Sprintf(" %s was left as it was.", target)
-			return f
+			return discard(staging, f)
 		}
 	}
 
+	// Once Replace has moved the files in, the staging directory is gone
+	// and the restore stands, whatever happens to the container.
 	var f *failure
 	switch err := staging.Replace(); {
 	case errors.Is(err, archive.ErrLeftovers):
 		c.note(fmt.Sprintf("restored files are in place, but %v", err))
 	case err != nil:
-		f = failf(protocol.CodeInternal, err,
+		f = discard(staging, failf(protocol.CodeInternal, err,
 			"Moving the restored files into %s failed, and what was moved was put "+
-				"back: %v.", target, err)
+				"back: %v.", target, err))
 	}
 	if h == nil {
 		return f
