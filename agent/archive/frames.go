@@ -31,10 +31,9 @@ type frameWriter struct {
 	wg      sync.WaitGroup
 	pending []*frame // sent to the workers, oldest first
 	spare   []*frame // written out, ready to be filled again
-	made    int
-	cur     *frame // being filled; nil until the next byte arrives
+	made    int      // frames allocated, at most workers+1
+	cur     *frame   // being filled; nil until the next byte arrives
 
-	frames int   // frames written to w
 	err    error // first failure; every later call returns it
 	closed bool
 }
@@ -117,7 +116,8 @@ func (f *frameWriter) Close() error {
 	}
 	f.closed = true
 
-	if f.err == nil && (f.cur != nil || f.frames+len(f.pending) == 0) {
+	// No frame was ever taken when no byte came in.
+	if f.err == nil && (f.cur != nil || f.made == 0) {
 		if f.cur == nil {
 			f.cur = f.take()
 		}
@@ -192,7 +192,6 @@ func (f *frameWriter) writeOldest() {
 		if _, err := f.w.Write(fr.out); err != nil {
 			f.err = err
 		}
-		f.frames++
 	}
 	f.spare = append(f.spare, fr)
 }
