@@ -1,6 +1,6 @@
 // Package archive turns a directory into one stream and back: a PAX tar
-// inside a zstd frame, so that `zstd -d < x.tar.zst | tar -x` restores it by
-// hand as well as [Extract] does.
+// inside a run of zstd frames, so that `zstd -d < x.tar.zst | tar -x`
+// restores it by hand as well as [Extract] does.
 //
 // # Format
 //

@@ -46,7 +46,6 @@ type Staging struct {
 	// Dir is the directory to extract into.
 	Dir   string
 	dest  string
-	token string
 	mtime time.Time // dest's mtime before Dir was made
 	lock  *os.File  // Dir, locked
 }
@@ -83,8 +82,7 @@ func Stage(dest string) (*Staging, error) {
 		_ = os.Remove(dir)
 		return nil, err
 	}
-	token := strings.TrimPrefix(filepath.Base(dir), stagePrefix)
-	return &Staging{Dir: dir, dest: dest, token: token, mtime: fi.ModTime(), lock: lock}, nil
+	return &Staging{Dir: dir, dest: dest, mtime: fi.ModTime(), lock: lock}, nil
 }
 
 // Discard deletes the staging directory and what was extracted into it,
@@ -132,7 +130,7 @@ func (s *Staging) Replace() (err error) {
 		return err
 	}
 
-	sw.trash = trashPrefix + s.token
+	sw.trash = trashPrefix + strings.TrimPrefix(sw.stage, stagePrefix)
 	trash := filepath.Join(s.dest, sw.trash)
 	if err := os.Mkdir(trash, 0o700); err != nil {
 		return fmt.Errorf("create directory for replaced files in %s: %w", s.dest, err)

@@ -65,13 +65,13 @@ func extractObject(ctx context.Context, src io.Reader, target string,
 	opts := archive.ExtractOptions{AllowAbsoluteSymlinks: true}
 	x.stats, err = archive.Extract(ctx, decoded, target, opts)
 	if err == nil {
-		// The tar ends before the stream: reading on checks the zstd
-		// frame to its end.
+		// The tar ends before the stream: reading on checks the last
+		// zstd frame to its end.
 		_, err = io.Copy(io.Discard, decoded)
 	}
 	_ = zr.Close()
 	if err == nil {
-		// Whatever follows the frame is hashed too, so the sum covers
+		// Whatever follows the frames is hashed too, so the sum covers
 		// the whole object.
 		_, err = io.Copy(io.Discard, hashed)
 	}
