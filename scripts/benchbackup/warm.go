@@ -10,13 +10,12 @@ import (
 // warm reads every file of the data set, so that each tool's backup reads
 // it from memory.
 func (ds *dataset) warm() error {
-	buf := make([]byte, 1<<20)
 	for _, e := range ds.Entries {
 		f, err := os.Open(filepath.Join(ds.dir, filepath.FromSlash(e.Path)))
 		if err != nil {
 			return fmt.Errorf("warm data set: %w", err)
 		}
-		_, err = io.CopyBuffer(io.Discard, onlyReader{f}, buf)
+		_, err = io.Copy(io.Discard, f)
 		f.Close()
 		if err != nil {
 			return fmt.Errorf("warm data set: read %s: %w", e.Path, err)
@@ -24,11 +23,6 @@ func (ds *dataset) warm() error {
 	}
 	return nil
 }
-
-// onlyReader hides the file's WriterTo, so that CopyBuffer uses the buffer.
-type onlyReader struct{ r io.Reader }
-
-func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 
 // prepareBackup gives every tool's backup the same start: what earlier
 // phases left in the page cache is dropped, then the data set is read back
