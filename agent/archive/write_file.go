@@ -83,8 +83,10 @@ func openForRead(dirfd int, base string) (int, error) {
 }
 
 // copyContent copies exactly size bytes of f into the archive, as its
-// header promised. A file that shrank is padded with zeros and one that grew
-// is cut; either way the stream stays valid and changed is true.
+// header promised, so the stream stays valid whatever the file does
+// meanwhile. A file that shrank is padded with zeros and changed is true.
+// One that grew is cut; the caller sees that in its size, with no extra
+// read.
 func (w *writer) copyContent(f *os.File, name string, size int64) (bool, error) {
 	var done int64
 	for done < size {
@@ -106,8 +108,7 @@ func (w *writer) copyContent(f *os.File, name string, size int64) (bool, error) 
 		}
 	}
 
-	n, _ := f.Read(w.buf[:1])
-	return n > 0, nil
+	return false, nil
 }
 
 func (w *writer) pad(name string, n int64) error {
