@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/rs/zerolog"
 )
 
 // defaultMemoryLimit is the agent's soft memory limit unless GOMEMLIMIT
@@ -17,7 +19,12 @@ import (
 // that before it collects, which a small host feels.
 const defaultMemoryLimit = 40 << 20
 
+// logTimeFormat stamps log lines to the millisecond, to match the control
+// plane's, whose lines they are read beside.
+const logTimeFormat = "2006-01-02T15:04:05.000Z07:00"
+
 func main() {
+	zerolog.TimeFieldFormat = logTimeFormat
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
