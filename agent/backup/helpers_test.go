@@ -36,6 +36,7 @@ func newServer(t *testing.T, rt runtime.Config) *testServer {
 		Logger:      zerolog.New(zerolog.NewTestWriter(t)),
 		StopTimeout: 5 * time.Second,
 		Retry:       fastRetry,
+		SpoolDir:    t.TempDir(),
 	})
 	if err != nil {
 		t.Fatalf("new server: %v", err)

@@ -41,6 +41,10 @@ type Config struct {
 	// HTTPClient sends storage requests; nil takes the transfer
 	// package's default.
 	HTTPClient *http.Client
+	// SpoolDir holds the parts of S3 uploads in files while they are
+	// sent. Empty keeps them in memory, which then grows with the part
+	// size, and so with the volume.
+	SpoolDir string
 }
 
 // Server runs the operations. Its handler methods have the signature of

@@ -18,6 +18,7 @@ func (s *Server) openSink(c *call, sink protocol.Sink) (
 			NextURLs: c.nextURLs,
 			Retry:    s.cfg.Retry,
 			Client:   s.cfg.HTTPClient,
+			SpoolDir: s.cfg.SpoolDir,
 		})
 		if err != nil {
 			return nil, nil, failf(protocol.CodeStorage, err,

@@ -125,3 +125,64 @@ func TestS3SinkMemoryIsBounded(t *testing.T) {
 	}
 	up.abort(ctx)
 }
+
+// TestS3SinkMemoryStaysSmallWithLargeParts streams through parts far
+// larger than the memory budget, as a large volume in 1,000 parts needs:
+// they go through files, and memory holds none of them.
+func TestS3SinkMemoryStaysSmallWithLargeParts(t *testing.T) {
+	bucket := newTestBucket(t)
+	ctx := testContext(t)
+	up := bucket.startUpload(ctx, "shop/b4/huge.tar.zst")
+
+	const partSize = 24 * mib
+	sink, err := transfer.NewS3Sink(ctx, transfer.S3SinkOptions{
+		Plan:     protocol.UploadPlan{PartSize: partSize, MaxParts: 10000},
+		NextURLs: up.nextURLs,
+		SpoolDir: t.TempDir(),
+	})
+	if err != nil {
+		t.Fatalf("NewS3Sink: %v", err)
+	}
+
+	chunk := randomData(t, 256<<10)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	hash := sha256.New()
+	for range 360 { // 90 MiB: three full parts and a last one
+		if _, err := sink.Write(chunk); err != nil {
+			t.Fatalf("Write: %v", err)
+		}
+		hash.Write(chunk)
+	}
+	if err := sink.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	runtime.ReadMemStats(&after)
+
+	// Not one part's worth: only the HTTP client's own allocations.
+	const limit = 8 * mib
+	if got := after.TotalAlloc - before.TotalAlloc; got > limit {
+		t.Fatalf("allocated %d MiB for a stream in %d MiB parts, want at most %d MiB",
+			got/mib, partSize/mib, limit/mib)
+	}
+
+	receipts := sink.Receipts()
+	if len(receipts) != 4 || receipts[0].Size != partSize || receipts[3].Size != 18*mib {
+		t.Fatalf("receipts %+v, want three of %d MiB and one of 18 MiB", receipts,
+			partSize/mib)
+	}
+	up.complete(ctx, receipts)
+	body, err := transfer.Download(ctx, up.presignGet(ctx, 90*mib))
+	if err != nil {
+		t.Fatalf("Download: %v", err)
+	}
+	defer body.Close()
+	got := sha256.New()
+	if _, err := io.Copy(got, body); err != nil {
+		t.Fatalf("read download: %v", err)
+	}
+	if string(got.Sum(nil)) != string(hash.Sum(nil)) {
+		t.Fatal("the stored object differs from the stream")
+	}
+}

@@ -1,9 +1,9 @@
 package transfer
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/cofferhq/coffer/protocol"
@@ -35,23 +35,37 @@ func (s *S3Sink) fail(err error) {
 
 // takeBuffer returns an empty part buffer: a reused one if an upload has
 // finished with it, a new one while fewer than Concurrency+1 exist.
-func (s *S3Sink) takeBuffer() ([]byte, error) {
+func (s *S3Sink) takeBuffer() (partBuffer, error) {
 	select {
 	case buf := <-s.free:
-		return buf[:0], nil
+		return buf, buf.reset()
 	default:
 	}
 
-	if s.made <= s.opts.Concurrency {
-		s.made++
-		return make([]byte, 0, s.opts.Plan.PartSize), nil
+	if len(s.made) <= s.opts.Concurrency {
+		return s.newBuffer()
 	}
 	select {
 	case buf := <-s.free:
-		return buf[:0], nil
+		return buf, buf.reset()
 	case <-s.ctx.Done():
 		return nil, s.stopped()
 	}
+}
+
+func (s *S3Sink) newBuffer() (partBuffer, error) {
+	if !s.spool {
+		buf := newMemPart(s.opts.Plan.PartSize)
+		s.made = append(s.made, buf)
+		return buf, nil
+	}
+	buf, err := newFilePart(s.opts.SpoolDir)
+	if err != nil {
+		s.fail(err)
+		return nil, err
+	}
+	s.made = append(s.made, buf)
+	return buf, nil
 }
 
 // dispatch starts the upload of the current part once a slot is free.
@@ -69,8 +83,12 @@ func (s *S3Sink) dispatch() error {
 		return s.stopped()
 	}
 
-	buf := s.buf
-	s.buf = nil
+	buf := s.cur
+	if buf == nil {
+		// An empty stream still needs one part, an empty one.
+		buf = &memPart{}
+	}
+	s.cur = nil
 	s.next++
 	s.wg.Add(1)
 	go s.upload(n, buf)
@@ -87,12 +105,10 @@ func (s *S3Sink) stopped() error {
 
 // upload sends one part, retrying transient failures, and records its
 // receipt. The buffer and the slot are given back either way.
-func (s *S3Sink) upload(n int32, buf []byte) {
+func (s *S3Sink) upload(n int32, buf partBuffer) {
 	defer s.wg.Done()
 	defer func() {
-		if cap(buf) > 0 {
-			s.free <- buf
-		}
+		s.free <- buf
 		<-s.slots
 	}()
 
@@ -104,7 +120,7 @@ func (s *S3Sink) upload(n int32, buf []byte) {
 		return
 	}
 	s.urls.done(n)
-	s.record(protocol.PartReceipt{Number: n, ETag: etag, Size: int64(len(buf))})
+	s.record(protocol.PartReceipt{Number: n, ETag: etag, Size: buf.size()})
 }
 
 // record keeps a receipt and reports progress.
@@ -125,7 +141,7 @@ func (s *S3Sink) record(receipt protocol.PartReceipt) {
 
 // putPart makes one attempt at sending a part. The URL is fetched anew on
 // each attempt, since a long series of retries may outlive it.
-func (s *S3Sink) putPart(n int32, buf []byte) (string, error) {
+func (s *S3Sink) putPart(n int32, buf partBuffer) (string, error) {
 	part, err := s.urls.get(s.ctx, n)
 	if err != nil {
 		return "", err
@@ -134,12 +150,15 @@ func (s *S3Sink) putPart(n int32, buf []byte) (string, error) {
 }
 
 func putOnce(ctx context.Context, client *http.Client,
-	part protocol.PresignedPart, buf []byte) (string, error) {
-	req, err := newRequest(ctx, http.MethodPut, part.URL, part.Headers, bytes.NewReader(buf))
+	part protocol.PresignedPart, buf partBuffer) (string, error) {
+	req, err := newRequest(ctx, http.MethodPut, part.URL, part.Headers, buf.body())
 	if err != nil {
 		return "", err
 	}
-	req.ContentLength = int64(len(buf))
+	req.ContentLength = buf.size()
+	// The transport may resend a request on a connection that turned out
+	// closed; it needs a fresh body for that.
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(buf.body()), nil }
 
 	resp, err := client.Do(req)
 	if err != nil {

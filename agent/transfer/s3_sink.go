@@ -44,18 +44,20 @@ type S3SinkOptions struct {
 	// Client sends the requests; the default bounds the wait for each
 	// response.
 	Client *http.Client
+	// SpoolDir, if set, holds the parts in files instead of memory; it
+	// needs (Concurrency+1) × PartSize bytes free.
+	SpoolDir string
 }
 
 // S3Sink uploads a stream as the parts of a multipart upload that the
 // control plane created and will complete, using the presigned URLs it
 // hands out. The agent never holds a storage key.
 //
-// Memory: the sink holds one part being filled and at most Concurrency
-// parts being sent, so up to (Concurrency+1) × PartSize bytes. With the
-// agent aiming at 64 MiB of memory in all, the control plane should keep
-// parts at 8–16 MiB with the default concurrency of 2; that covers streams
-// of 80–160 GB within 10,000 parts. Larger streams need larger parts, and
-// then a concurrency of 1.
+// The sink holds one part being filled and at most Concurrency parts being
+// sent, so up to (Concurrency+1) × PartSize bytes: in memory, or in files
+// in SpoolDir. A stream must fit in the provider's part limit, so a large
+// stream has large parts; with SpoolDir set, memory stays the same however
+// large the stream.
 type S3Sink struct {
 	opts S3SinkOptions
 	urls *partURLs
@@ -64,12 +66,13 @@ type S3Sink struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	slots chan struct{} // one token per part being sent
-	free  chan []byte   // buffers of sent parts, for reuse
-	made  int           // buffers allocated so far
+	slots chan struct{}   // one token per part being sent
+	free  chan partBuffer // buffers of sent parts, for reuse
+	made  []partBuffer    // every buffer made, to release at the end
+	spool bool            // parts go to files, not memory
 
-	buf    []byte // the part being filled; nil before the first byte
-	next   int32  // number of the part being filled
+	cur    partBuffer // the part being filled; nil before its first byte
+	next   int32      // number of the part being filled
 	closed bool
 
 	mu       sync.Mutex
@@ -100,7 +103,8 @@ func NewS3Sink(ctx context.Context, opts S3SinkOptions) (*S3Sink, error) {
 		ctx:    ctx,
 		cancel: cancel,
 		slots:  make(chan struct{}, opts.Concurrency),
-		free:   make(chan []byte, opts.Concurrency+1),
+		free:   make(chan partBuffer, opts.Concurrency+1),
+		spool:  opts.SpoolDir != "",
 		next:   1,
 	}, nil
 }
@@ -132,20 +136,23 @@ func (s *S3Sink) Write(p []byte) (int, error) {
 		if err := s.usable(); err != nil {
 			return written, err
 		}
-		if s.buf == nil {
+		if s.cur == nil {
 			buf, err := s.takeBuffer()
 			if err != nil {
 				return written, err
 			}
-			s.buf = buf
+			s.cur = buf
 		}
 
-		n := copy(s.buf[len(s.buf):cap(s.buf)], p)
-		s.buf = s.buf[:len(s.buf)+n]
+		n, err := s.cur.fill(p, s.opts.Plan.PartSize)
 		written += n
 		p = p[n:]
+		if err != nil {
+			s.fail(err)
+			return written, err
+		}
 
-		if int64(len(s.buf)) == s.opts.Plan.PartSize {
+		if s.cur.size() == s.opts.Plan.PartSize {
 			if err := s.dispatch(); err != nil {
 				return written, err
 			}
@@ -162,7 +169,7 @@ func (s *S3Sink) Close() error {
 	}
 	defer s.finish()
 
-	if s.usable() == nil && (len(s.buf) > 0 || s.next == 1) {
+	if s.usable() == nil && (s.cur != nil || s.next == 1) {
 		if err := s.dispatch(); err != nil {
 			s.fail(err)
 		}
@@ -188,11 +195,17 @@ func (s *S3Sink) Abort() error {
 	return nil
 }
 
+// finish waits for the uploads and releases every buffer, closing the
+// part files.
 func (s *S3Sink) finish() {
 	s.wg.Wait()
 	s.cancel()
 	s.closed = true
-	s.buf = nil
+	s.cur = nil
+	for _, buf := range s.made {
+		_ = buf.release()
+	}
+	s.made = nil
 }
 
 // Receipts returns the stored parts in order once Close has succeeded,

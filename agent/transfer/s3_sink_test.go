@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -44,7 +45,14 @@ func newFakeSink(t *testing.T, fake *fakeParts, change func(*transfer.S3SinkOpti
 	return sink, sign
 }
 
+// TestS3SinkRetriesTransientFailures resends failed parts, from memory
+// and from part files alike.
 func TestS3SinkRetriesTransientFailures(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { testRetries(t, nil) })
+	t.Run("spooled", func(t *testing.T) { testRetries(t, spoolParts(t)) })
+}
+
+func testRetries(t *testing.T, change func(*transfer.S3SinkOptions)) {
 	fake := newFakeParts(t)
 	fake.fail[2] = []int{http.StatusInternalServerError}
 	fake.fail[3] = []int{http.StatusTooManyRequests, http.StatusServiceUnavailable}
@@ -53,6 +61,9 @@ func TestS3SinkRetriesTransientFailures(t *testing.T) {
 	var progress []int64
 	var progressMu sync.Mutex
 	sink, _ := newFakeSink(t, fake, func(o *transfer.S3SinkOptions) {
+		if change != nil {
+			change(o)
+		}
 		o.Progress = func(n int64) {
 			progressMu.Lock()
 			defer progressMu.Unlock()
@@ -206,6 +217,26 @@ func TestS3SinkCancelled(t *testing.T) {
 	}
 	if elapsed := time.Since(start); elapsed > 5*time.Second {
 		t.Fatalf("cancelled sink took %s to stop", elapsed)
+	}
+}
+
+// TestS3SinkSpoolDirMissing fails the stream, naming the directory, when
+// a part file cannot be made.
+func TestS3SinkSpoolDirMissing(t *testing.T) {
+	fake := newFakeParts(t)
+	dir := filepath.Join(t.TempDir(), "gone")
+	sink, _ := newFakeSink(t, fake, func(o *transfer.S3SinkOptions) {
+		o.SpoolDir = dir
+	})
+	_, err := sink.Write([]byte("data"))
+	if err == nil || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("Write = %v, want an error naming %s", err, dir)
+	}
+	if err := sink.Close(); err == nil {
+		t.Fatal("Close succeeded after a failed write")
+	}
+	if n := len(fake.parts); n != 0 {
+		t.Errorf("%d parts stored, want none", n)
 	}
 }
 

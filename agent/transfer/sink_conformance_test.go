@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"testing"
 
 	"github.com/cofferhq/coffer/agent/transfer"
@@ -24,6 +25,9 @@ var sinkCases = []sinkCase{
 	{"s3-fake", testPartSize, openFakeS3Case},
 	// The real server, like AWS, refuses parts under 5 MiB but the last.
 	{"s3-real", 5 * mib, openRealS3Case},
+	// The same with every part in a file, as large parts are.
+	{"s3-fake-spooled", testPartSize, openSpooledFakeS3Case},
+	{"s3-real-spooled", 5 * mib, openSpooledRealS3Case},
 }
 
 // TestSinkConformance runs the same checks against every Sink.
@@ -92,8 +96,17 @@ func openLocalCase(t *testing.T) (transfer.Sink, func() ([]byte, bool)) {
 }
 
 func openFakeS3Case(t *testing.T) (transfer.Sink, func() ([]byte, bool)) {
+	return openFakeS3(t, nil)
+}
+
+func openSpooledFakeS3Case(t *testing.T) (transfer.Sink, func() ([]byte, bool)) {
+	return openFakeS3(t, spoolParts(t))
+}
+
+func openFakeS3(t *testing.T, change func(*transfer.S3SinkOptions)) (
+	transfer.Sink, func() ([]byte, bool)) {
 	fake := newFakeParts(t)
-	sink, _ := newFakeSink(t, fake, nil)
+	sink, _ := newFakeSink(t, fake, change)
 	return sink, func() ([]byte, bool) {
 		// Parts count as stored only once the sink hands out receipts.
 		if sink.Receipts() == nil {
@@ -106,14 +119,27 @@ func openFakeS3Case(t *testing.T) (transfer.Sink, func() ([]byte, bool)) {
 // openRealS3Case uploads to the S3 test server; stored completes the
 // upload the way the control plane would after a successful Close.
 func openRealS3Case(t *testing.T) (transfer.Sink, func() ([]byte, bool)) {
+	return openRealS3(t, nil)
+}
+
+func openSpooledRealS3Case(t *testing.T) (transfer.Sink, func() ([]byte, bool)) {
+	return openRealS3(t, spoolParts(t))
+}
+
+func openRealS3(t *testing.T, change func(*transfer.S3SinkOptions)) (
+	transfer.Sink, func() ([]byte, bool)) {
 	bucket := newTestBucket(t)
 	ctx := testContext(t)
 	up := bucket.startUpload(ctx, "p/b/item")
-	sink, err := transfer.NewS3Sink(ctx, transfer.S3SinkOptions{
+	opts := transfer.S3SinkOptions{
 		Plan:     protocol.UploadPlan{PartSize: 5 * mib, MaxParts: 10000},
 		NextURLs: up.nextURLs,
 		Retry:    fastRetry,
-	})
+	}
+	if change != nil {
+		change(&opts)
+	}
+	sink, err := transfer.NewS3Sink(ctx, opts)
 	if err != nil {
 		t.Fatalf("NewS3Sink: %v", err)
 	}
@@ -138,5 +164,20 @@ func openRealS3Case(t *testing.T) (transfer.Sink, func() ([]byte, bool)) {
 			t.Fatalf("read back: %v", err)
 		}
 		return data, true
+	}
+}
+
+// spoolParts has a sink keep every part in a file, in a directory that
+// must be empty once the test is over.
+func spoolParts(t *testing.T) func(*transfer.S3SinkOptions) {
+	dir := t.TempDir()
+	t.Cleanup(func() {
+		entries, err := os.ReadDir(dir)
+		if err != nil || len(entries) != 0 {
+			t.Errorf("spool directory holds %d entries (%v), want none", len(entries), err)
+		}
+	})
+	return func(o *transfer.S3SinkOptions) {
+		o.SpoolDir = dir
 	}
 }
