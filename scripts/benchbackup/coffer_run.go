@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // cofferResult is what the backup and restore commands print with -o json
@@ -35,9 +36,13 @@ func (t *cofferTool) configure(ctx context.Context, host string) error {
 
 	s3 := t.env.opts.s3
 	create := proc{env: childEnv("COFFER_S3_SECRET_ACCESS_KEY=" + s3.secretKey)}
-	err := t.callWith(ctx, create, &target, "storage-targets", "create", "bench-"+t.env.runID,
+	args := []string{"storage-targets", "create", "bench-" + t.env.runID,
 		"--type", "s3", "--endpoint", s3.endpoint, "--bucket", s3.bucket,
-		"--prefix", t.prefix, "--access-key-id", s3.accessKey, "--path-style")
+		"--prefix", t.prefix, "--access-key-id", s3.accessKey, "--path-style"}
+	if n := t.env.opts.maxParts; n > 0 {
+		args = append(args, "--max-parts", strconv.Itoa(n))
+	}
+	err := t.callWith(ctx, create, &target, args...)
 	if err != nil {
 		return err
 	}

@@ -21,16 +21,17 @@ const (
 )
 
 type options struct {
-	dataDir string
-	workDir string
-	binDir  string
-	awsBin  string
-	sizeMiB int
-	seed    uint64
-	runs    int
-	verify  bool
-	skip    map[string]bool
-	s3      s3Config
+	dataDir  string
+	workDir  string
+	binDir   string
+	awsBin   string
+	sizeMiB  int
+	seed     uint64
+	runs     int
+	maxParts int
+	verify   bool
+	skip     map[string]bool
+	s3       s3Config
 }
 
 // s3Config names the bucket every tool writes to. The secret key comes from
@@ -58,6 +59,8 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.sizeMiB, "size-mib", 1024, "size of the data set in MiB")
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of the data set")
 	flag.IntVar(&o.runs, "runs", 2, "timed runs of each tool, after one warm-up run")
+	flag.IntVar(&o.maxParts, "max-parts", 0, "parts Coffer's storage target allows "+
+		"(default: its own default); few parts make large ones, as a large volume has")
 	flag.BoolVar(&o.verify, "verify", true, "check every restore against the data set")
 	skips := map[string]*bool{}
 	for _, name := range toolNames {
@@ -82,6 +85,9 @@ func parseFlags() (options, error) {
 func (o *options) check() error {
 	if o.sizeMiB < 16 || o.runs < 1 {
 		return errors.New("parse flags: -size-mib must be at least 16 and -runs at least 1")
+	}
+	if o.maxParts < 0 || o.maxParts > 10000 {
+		return errors.New("parse flags: -max-parts must be between 1 and 10000")
 	}
 	if flag.NArg() > 0 {
 		return fmt.Errorf("parse flags: unexpected argument %q", flag.Arg(0))
