@@ -21,15 +21,33 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// firstError keeps the first error it is given, from any goroutine.
+type firstError struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (f *firstError) fail(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err == nil {
+		f.err = err
+	}
+}
+
+func (f *firstError) failure() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
+
 // sinkWriter feeds the sink, counting what it accepts and keeping its first
 // error, so that a failure is blamed on storage however the layers above
-// wrap it. The compressor writes from its own goroutine, hence the lock.
+// wrap it. The compressor writes from its own goroutine.
 type sinkWriter struct {
 	sink transfer.Sink
 	n    *atomic.Int64
-
-	mu  sync.Mutex
-	err error
+	firstError
 }
 
 func (s *sinkWriter) Write(p []byte) (int, error) {
@@ -50,47 +68,21 @@ func (s *sinkWriter) close() error {
 	return err
 }
 
-func (s *sinkWriter) fail(err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.err == nil {
-		s.err = err
-	}
-}
-
-func (s *sinkWriter) failure() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
-}
-
 // readRecorder counts the bytes read through it and keeps the first error
 // other than the end of the stream, so that a failure deep in a pipeline
 // can be traced to its layer. The decompressor reads from its own
-// goroutine, hence the lock.
+// goroutine.
 type readRecorder struct {
 	r io.Reader
 	n *atomic.Int64
-
-	mu  sync.Mutex
-	err error
+	firstError
 }
 
 func (r *readRecorder) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
 	r.n.Add(int64(n))
 	if err != nil && !errors.Is(err, io.EOF) {
-		r.mu.Lock()
-		if r.err == nil {
-			r.err = err
-		}
-		r.mu.Unlock()
+		r.fail(err)
 	}
 	return n, err
-}
-
-func (r *readRecorder) failure() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.err
 }

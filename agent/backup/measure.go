@@ -60,8 +60,8 @@ func measureTree(ctx context.Context, root string) (protocol.MeasureResult, erro
 	}
 	m.walk(root, true)
 	m.wg.Wait()
-	if m.err != nil {
-		return protocol.MeasureResult{}, fmt.Errorf("walk %s: %w", root, m.err)
+	if err := m.failure(); err != nil {
+		return protocol.MeasureResult{}, fmt.Errorf("walk %s: %w", root, err)
 	}
 	return m.res, nil
 }
@@ -77,7 +77,8 @@ type measurer struct {
 	mu   sync.Mutex
 	res  protocol.MeasureResult
 	seen map[inode]bool
-	err  error
+
+	firstError
 }
 
 // walk measures the directory at path and everything below it.
@@ -104,7 +105,7 @@ func (m *measurer) walk(path string, root bool) {
 // its subdirectories, to be walked once it is closed: a deep tree then
 // holds one open directory per walker, not one per level.
 func (m *measurer) readDir(path string) ([]string, error) {
-	if m.failed() {
+	if m.failure() != nil {
 		return nil, nil
 	}
 	dir, err := os.OpenFile(path, os.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW, 0)
@@ -179,18 +180,4 @@ func (m *measurer) addFile(dirfd int, name string, res *protocol.MeasureResult) 
 func vanished(err error) bool {
 	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, unix.ENOTDIR) ||
 		errors.Is(err, unix.ELOOP)
-}
-
-func (m *measurer) fail(err error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.err == nil {
-		m.err = err
-	}
-}
-
-func (m *measurer) failed() bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.err != nil
 }

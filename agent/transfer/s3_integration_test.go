@@ -102,33 +102,20 @@ func TestS3SinkMemoryIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewS3Sink: %v", err)
 	}
-
-	chunk := randomData(t, 256<<10)
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	for range 240 { // 60 MiB
-		if _, err := sink.Write(chunk); err != nil {
-			t.Fatalf("Write: %v", err)
-		}
-	}
-	if err := sink.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-	runtime.ReadMemStats(&after)
+	got, _ := streamAllocations(t, sink, 240) // 60 MiB
 
 	// The buffers, plus room for the HTTP client's own allocations.
 	const limit = (transfer.DefaultConcurrency+1)*partSize + 8*mib
-	if got := after.TotalAlloc - before.TotalAlloc; got > limit {
+	if got > limit {
 		t.Fatalf("allocated %d MiB for a 60 MiB stream, want at most %d MiB",
 			got/mib, limit/mib)
 	}
 	up.abort(ctx)
 }
 
-// TestS3SinkMemoryStaysSmallWithLargeParts streams through parts far
-// larger than the memory budget, as a large volume in 1,000 parts needs:
-// they go through files, and memory holds none of them.
+// TestS3SinkMemoryStaysSmallWithLargeParts streams through parts as large
+// as a big volume needs to fit in 1,000 parts: with a spool directory they
+// go through files, and memory holds none of them.
 func TestS3SinkMemoryStaysSmallWithLargeParts(t *testing.T) {
 	bucket := newTestBucket(t)
 	ctx := testContext(t)
@@ -143,26 +130,11 @@ func TestS3SinkMemoryStaysSmallWithLargeParts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewS3Sink: %v", err)
 	}
-
-	chunk := randomData(t, 256<<10)
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	hash := sha256.New()
-	for range 360 { // 90 MiB: three full parts and a last one
-		if _, err := sink.Write(chunk); err != nil {
-			t.Fatalf("Write: %v", err)
-		}
-		hash.Write(chunk)
-	}
-	if err := sink.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-	runtime.ReadMemStats(&after)
+	got, sum := streamAllocations(t, sink, 360) // 90 MiB: 3 full parts and a last one
 
 	// Not one part's worth: only the HTTP client's own allocations.
 	const limit = 8 * mib
-	if got := after.TotalAlloc - before.TotalAlloc; got > limit {
+	if got > limit {
 		t.Fatalf("allocated %d MiB for a stream in %d MiB parts, want at most %d MiB",
 			got/mib, partSize/mib, limit/mib)
 	}
@@ -178,11 +150,34 @@ func TestS3SinkMemoryStaysSmallWithLargeParts(t *testing.T) {
 		t.Fatalf("Download: %v", err)
 	}
 	defer body.Close()
-	got := sha256.New()
-	if _, err := io.Copy(got, body); err != nil {
+	stored := sha256.New()
+	if _, err := io.Copy(stored, body); err != nil {
 		t.Fatalf("read download: %v", err)
 	}
-	if string(got.Sum(nil)) != string(hash.Sum(nil)) {
+	if string(stored.Sum(nil)) != string(sum) {
 		t.Fatal("the stored object differs from the stream")
 	}
+}
+
+// streamAllocations writes chunks of 256 KiB of random data to sink and
+// closes it. It returns the bytes allocated meanwhile, by the sink and
+// anything it calls, and the sha256 of the stream.
+func streamAllocations(t *testing.T, sink *transfer.S3Sink, chunks int) (uint64, []byte) {
+	t.Helper()
+	chunk := randomData(t, 256<<10)
+	hash := sha256.New()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range chunks {
+		if _, err := sink.Write(chunk); err != nil {
+			t.Fatalf("Write: %v", err)
+		}
+		hash.Write(chunk)
+	}
+	if err := sink.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc, hash.Sum(nil)
 }
