@@ -61,7 +61,6 @@ func (s *S3Sink) newBuffer() (partBuffer, error) {
 	}
 	buf, err := newFilePart(s.opts.SpoolDir)
 	if err != nil {
-		s.fail(err)
 		return nil, err
 	}
 	s.made = append(s.made, buf)

@@ -139,6 +139,8 @@ func (s *S3Sink) Write(p []byte) (int, error) {
 		if s.cur == nil {
 			buf, err := s.takeBuffer()
 			if err != nil {
+				// A part lost here must not let Close succeed.
+				s.fail(err)
 				return written, err
 			}
 			s.cur = buf
