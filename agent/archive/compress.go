@@ -47,14 +47,17 @@ const (
 //
 // Memory stays bounded whatever the input size: about 4 MiB per core used
 // (two frames' buffers and an encoder), and 2 MiB for the frame being
-// filled.
+// filled. Built with cgo, the agent compresses with the zstd library;
+// without, with the pure-Go encoder. Both write the same format.
 func Compress(w io.Writer, level Level) (io.WriteCloser, error) {
-	zl, err := level.zstd()
-	if err != nil {
-		return nil, err
-	}
+	return compressWith(w, level, newEncoder)
+}
+
+// compressWith is Compress with the encoder that newEnc makes.
+func compressWith(w io.Writer, level Level, newEnc newEncoderFunc) (io.WriteCloser, error) {
 	workers := min(runtime.GOMAXPROCS(0), maxWorkers)
-	return newFrameWriter(w, zl, frameSize, workers)
+	return newFrameWriter(w, func() (frameEncoder, error) { return newEnc(level) },
+		frameSize, workers)
 }
 
 // Decompress returns a reader of the decompressed stream r. Its memory stays
@@ -82,19 +85,4 @@ func Decompress(r io.Reader) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("create read-ahead: %w", err)
 	}
 	return ahead, nil
-}
-
-func (l Level) zstd() (zstd.EncoderLevel, error) {
-	switch l {
-	case LevelDefault:
-		return zstd.SpeedDefault, nil
-	case LevelFastest:
-		return zstd.SpeedFastest, nil
-	case LevelBetter:
-		return zstd.SpeedBetterCompression, nil
-	case LevelBest:
-		return zstd.SpeedBestCompression, nil
-	default:
-		return 0, fmt.Errorf("select compression level: unknown level %d", int(l))
-	}
 }

@@ -2,11 +2,8 @@ package archive
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"sync"
-
-	"github.com/klauspost/compress/zstd"
 )
 
 // errWriterClosed is returned by writes after Close.
@@ -23,7 +20,6 @@ var errWriterClosed = errors.New("write to closed compressor")
 // writes the finished frames to w, so w needs no locking.
 type frameWriter struct {
 	w         io.Writer
-	enc       *zstd.Encoder
 	frameSize int
 	workers   int
 
@@ -38,44 +34,46 @@ type frameWriter struct {
 	closed bool
 }
 
-// frame is one frame's input and, once a worker is done, its output.
+// frame is one frame's input and, once a worker is done, its output or
+// the reason there is none.
 type frame struct {
 	in   []byte
 	out  []byte
+	err  error
 	done chan struct{}
 }
 
-func newFrameWriter(w io.Writer, level zstd.EncoderLevel, frameSize,
+// newFrameWriter starts workers goroutines, each with an encoder of its
+// own from newEnc, so that no encoder is shared.
+func newFrameWriter(w io.Writer, newEnc func() (frameEncoder, error), frameSize,
 	workers int) (*frameWriter, error) {
-	enc, err := zstd.NewWriter(nil,
-		zstd.WithEncoderLevel(level),
-		zstd.WithEncoderConcurrency(workers),
-		zstd.WithWindowSize(frameSize),
-		zstd.WithZeroFrames(true),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("create zstd encoder: %w", err)
+	encs := make([]frameEncoder, workers)
+	for i := range encs {
+		enc, err := newEnc()
+		if err != nil {
+			return nil, err
+		}
+		encs[i] = enc
 	}
 
 	f := &frameWriter{
 		w:         w,
-		enc:       enc,
 		frameSize: frameSize,
 		workers:   workers,
 		todo:      make(chan *frame, workers),
 	}
 	f.wg.Add(workers)
-	for range workers {
-		go f.work()
+	for _, enc := range encs {
+		go f.work(enc)
 	}
 	return f, nil
 }
 
-// work compresses frames until the writer closes.
-func (f *frameWriter) work() {
+// work compresses frames with enc until the writer closes.
+func (f *frameWriter) work(enc frameEncoder) {
 	defer f.wg.Done()
 	for fr := range f.todo {
-		fr.out = f.enc.EncodeAll(fr.in, fr.out[:0])
+		fr.out, fr.err = enc.encodeFrame(fr.out[:0], fr.in)
 		fr.done <- struct{}{}
 	}
 }
@@ -188,6 +186,9 @@ func (f *frameWriter) writeOldest() {
 	f.pending = f.pending[1:]
 	<-fr.done
 
+	if f.err == nil {
+		f.err = fr.err
+	}
 	if f.err == nil {
 		if _, err := f.w.Write(fr.out); err != nil {
 			f.err = err

@@ -34,10 +34,12 @@ func mixedData(size int, seed uint64) []byte {
 	return data[:size]
 }
 
-func compressInChunks(t *testing.T, data []byte, chunk int) []byte {
+func compressInChunksWith(t *testing.T,
+	compress func(io.Writer, archive.Level) (io.WriteCloser, error),
+	data []byte, chunk int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	zw, err := archive.Compress(&buf, archive.LevelFastest)
+	zw, err := compress(&buf, archive.LevelFastest)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,13 +61,15 @@ func compressInChunks(t *testing.T, data []byte, chunk int) []byte {
 // that do and do not divide the frame size.
 func TestCompressRoundTripsAcrossFrames(t *testing.T) {
 	sizes := []int{0, 1, 100_000, 1 << 20, 4 << 20, 5<<20 + 12345}
-	for _, size := range sizes {
-		for _, chunk := range []int{777, 64 << 10, 3 << 20} {
-			want := mixedData(size, uint64(size))
-			got := decompressAll(t, compressInChunks(t, want, chunk))
-			if !bytes.Equal(got, want) {
-				t.Errorf("%d bytes in chunks of %d: round trip gave %d bytes, want %d",
-					size, chunk, len(got), len(want))
+	for _, c := range compressors {
+		for _, size := range sizes {
+			for _, chunk := range []int{777, 64 << 10, 3 << 20} {
+				want := mixedData(size, uint64(size))
+				got := decompressAll(t, compressInChunksWith(t, c.compress, want, chunk))
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s: %d bytes in chunks of %d: round trip gave %d bytes, want %d",
+						c.name, size, chunk, len(got), len(want))
+				}
 			}
 		}
 	}
@@ -82,16 +86,18 @@ func TestCompressOutputReadsWithZstdCommand(t *testing.T) {
 		t.Skip("zstd is not installed")
 	}
 
-	for _, size := range []int{0, 3<<20 + 1} {
-		want := mixedData(size, 7)
-		cmd := exec.Command(bin, "-d", "-c", "-q")
-		cmd.Stdin = bytes.NewReader(compressInChunks(t, want, 1<<16))
-		got, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("zstd -d of %d bytes: %v", size, err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("zstd -d gave %d bytes, want %d", len(got), len(want))
+	for _, c := range compressors {
+		for _, size := range []int{0, 3<<20 + 1} {
+			want := mixedData(size, 7)
+			cmd := exec.Command(bin, "-d", "-c", "-q")
+			cmd.Stdin = bytes.NewReader(compressInChunksWith(t, c.compress, want, 1<<16))
+			got, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("%s: zstd -d of %d bytes: %v", c.name, size, err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s: zstd -d gave %d bytes, want %d", c.name, len(got), len(want))
+			}
 		}
 	}
 }
