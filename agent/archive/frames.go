@@ -15,22 +15,31 @@ var errWriterClosed = errors.New("write to closed compressor")
 // and every decoder, the zstd command included, reads them back as one
 // stream; the cost is that no match reaches back across a frame boundary.
 //
-// Memory is bounded by the frames in flight: workers+1 input buffers and as
-// many output buffers, plus one encoder per worker. The caller's goroutine
-// writes the finished frames to w, so w needs no locking.
+// Three kinds of goroutine share the work, so that none waits on another
+// while there is something to do: the caller fills frames, the workers
+// compress them, and one output goroutine writes them to w in order. The
+// output side is where a backup hashes and uploads, which would otherwise
+// hold up the reading of files.
+//
+// Memory is bounded by the frames in flight: workers+2 input buffers and as
+// many output buffers, plus one encoder per worker.
 type frameWriter struct {
 	w         io.Writer
 	frameSize int
-	workers   int
+	maxFrames int
 
-	todo    chan *frame // frames for the workers
-	wg      sync.WaitGroup
-	pending []*frame // sent to the workers, oldest first
-	spare   []*frame // written out, ready to be filled again
-	made    int      // frames allocated, at most workers+1
-	cur     *frame   // being filled; nil until the next byte arrives
+	todo    chan *frame // filled frames, for the workers
+	ordered chan *frame // the same frames in input order, for the output
+	spare   chan *frame // frames written out, to be filled again
+	workers sync.WaitGroup
+	outDone chan struct{} // closed once the output goroutine returned
 
-	err    error // first failure; every later call returns it
+	made int    // frames allocated, at most maxFrames
+	cur  *frame // being filled; nil until the next byte arrives
+
+	mu  sync.Mutex
+	err error // first failure of a worker or of w; every later call returns it
+
 	closed bool
 }
 
@@ -56,43 +65,67 @@ func newFrameWriter(w io.Writer, newEnc func() (frameEncoder, error), frameSize,
 		encs[i] = enc
 	}
 
+	// No channel can fill up: each holds at most every frame there is.
+	maxFrames := workers + 2
 	f := &frameWriter{
 		w:         w,
 		frameSize: frameSize,
-		workers:   workers,
-		todo:      make(chan *frame, workers),
+		maxFrames: maxFrames,
+		todo:      make(chan *frame, maxFrames),
+		ordered:   make(chan *frame, maxFrames),
+		spare:     make(chan *frame, maxFrames),
+		outDone:   make(chan struct{}),
 	}
-	f.wg.Add(workers)
+	f.workers.Add(workers)
 	for _, enc := range encs {
 		go f.work(enc)
 	}
+	go f.output()
 	return f, nil
 }
 
 // work compresses frames with enc until the writer closes.
 func (f *frameWriter) work(enc frameEncoder) {
-	defer f.wg.Done()
+	defer f.workers.Done()
 	for fr := range f.todo {
 		fr.out, fr.err = enc.encodeFrame(fr.out[:0], fr.in)
 		fr.done <- struct{}{}
 	}
 }
 
-// Write fills frames and hands each full one to a worker. It blocks while
-// every worker is busy and the oldest frame is not yet written out.
+// output writes the compressed frames to w in input order. After a failure
+// the frames are only waited for and handed back, so that the caller never
+// waits for a frame that cannot come.
+func (f *frameWriter) output() {
+	defer close(f.outDone)
+	for fr := range f.ordered {
+		<-fr.done
+		if f.failure() == nil {
+			err := fr.err
+			if err == nil {
+				_, err = f.w.Write(fr.out)
+			}
+			if err != nil {
+				f.fail(err)
+			}
+		}
+		f.spare <- fr
+	}
+}
+
+// Write fills frames and hands each full one to the workers. It blocks
+// while every frame is compressing or waiting to be written out.
 func (f *frameWriter) Write(p []byte) (int, error) {
 	if f.closed {
 		return 0, errWriterClosed
 	}
 	written := 0
 	for len(p) > 0 {
-		if f.err != nil {
-			return written, f.err
+		if err := f.failure(); err != nil {
+			return written, err
 		}
 		if f.cur == nil {
-			if f.cur = f.take(); f.cur == nil {
-				return written, f.err
-			}
+			f.cur = f.take()
 		}
 		n := copy(f.cur.in[len(f.cur.in):f.frameSize], p)
 		f.cur.in = f.cur.in[:len(f.cur.in)+n]
@@ -106,93 +139,68 @@ func (f *frameWriter) Write(p []byte) (int, error) {
 }
 
 // Close compresses what is left, writes every frame out and stops the
-// workers. It does not close the underlying writer. A stream with no input
-// still gets one empty frame, so that it is a valid zstd stream.
+// goroutines. It does not close the underlying writer. A stream with no
+// input still gets one empty frame, so that it is a valid zstd stream.
 func (f *frameWriter) Close() error {
 	if f.closed {
-		return f.err
+		return f.failure()
 	}
 	f.closed = true
 
 	// No frame was ever taken when no byte came in.
-	if f.err == nil && (f.cur != nil || f.made == 0) {
+	if f.failure() == nil && (f.cur != nil || f.made == 0) {
 		if f.cur == nil {
 			f.cur = f.take()
 		}
-		if f.cur != nil {
-			f.send()
-		}
-	}
-	for len(f.pending) > 0 {
-		f.writeOldest()
+		f.send()
 	}
 	close(f.todo)
-	f.wg.Wait()
-	return f.err
+	close(f.ordered)
+	f.workers.Wait()
+	<-f.outDone
+	return f.failure()
 }
 
-// send hands the frame being filled to the workers.
+// send hands the frame being filled to the workers and, in its turn, to
+// the output.
 func (f *frameWriter) send() {
-	f.pending = append(f.pending, f.cur)
+	f.ordered <- f.cur
 	f.todo <- f.cur
 	f.cur = nil
 }
 
-// take returns an empty frame to fill. Frames that are already compressed
-// are written out first, so that output flows while input still arrives.
-// It returns nil once writing has failed.
+// take returns an empty frame to fill: one written out already, or a new
+// one while fewer than maxFrames exist. Otherwise it waits for the output
+// to hand one back, which it always does, failed or not.
 func (f *frameWriter) take() *frame {
-	for len(f.pending) > 0 && f.oldestDone() {
-		f.writeOldest()
-	}
-	if len(f.spare) == 0 && f.made == f.workers+1 {
-		f.writeOldest()
-	}
-	if f.err != nil {
-		return nil
-	}
-
-	if n := len(f.spare); n > 0 {
-		fr := f.spare[n-1]
-		f.spare = f.spare[:n-1]
-		fr.in = fr.in[:0]
-		return fr
-	}
-	f.made++
-	return &frame{
-		in:   make([]byte, 0, f.frameSize),
-		out:  make([]byte, 0, f.frameSize+f.frameSize/64+64),
-		done: make(chan struct{}, 1),
-	}
-}
-
-// oldestDone reports, without waiting, whether the oldest pending frame is
-// compressed. A frame found done is marked so by leaving a token for
-// writeOldest.
-func (f *frameWriter) oldestDone() bool {
+	var fr *frame
 	select {
-	case <-f.pending[0].done:
-		f.pending[0].done <- struct{}{}
-		return true
+	case fr = <-f.spare:
 	default:
-		return false
+		if f.made < f.maxFrames {
+			f.made++
+			return &frame{
+				in:   make([]byte, 0, f.frameSize),
+				out:  make([]byte, 0, f.frameSize+f.frameSize/64+64),
+				done: make(chan struct{}, 1),
+			}
+		}
+		fr = <-f.spare
+	}
+	fr.in, fr.err = fr.in[:0], nil
+	return fr
+}
+
+func (f *frameWriter) fail(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err == nil {
+		f.err = err
 	}
 }
 
-// writeOldest waits for the oldest pending frame and writes it to w. After
-// a failure the frame is only waited for, so that no worker still uses it.
-func (f *frameWriter) writeOldest() {
-	fr := f.pending[0]
-	f.pending = f.pending[1:]
-	<-fr.done
-
-	if f.err == nil {
-		f.err = fr.err
-	}
-	if f.err == nil {
-		if _, err := f.w.Write(fr.out); err != nil {
-			f.err = err
-		}
-	}
-	f.spare = append(f.spare, fr)
+func (f *frameWriter) failure() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
 }
