@@ -2,7 +2,9 @@ package transfer_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/cofferhq/coffer/agent/transfer"
 	"github.com/cofferhq/coffer/protocol"
 	"github.com/cofferhq/coffer/testenv"
 )
@@ -132,6 +135,22 @@ func (u *upload) presignGet(ctx context.Context, size int64) protocol.PresignedG
 		u.b.t.Fatalf("presign get: %v", err)
 	}
 	return protocol.PresignedGet{URL: req.URL, ExpiresAt: time.Now().Add(time.Hour), Size: size}
+}
+
+// storedSHA256 downloads the stored object of size bytes as the agent
+// would and returns its sha256.
+func (u *upload) storedSHA256(ctx context.Context, size int64) []byte {
+	u.b.t.Helper()
+	body, err := transfer.Download(ctx, u.presignGet(ctx, size))
+	if err != nil {
+		u.b.t.Fatalf("Download: %v", err)
+	}
+	defer body.Close()
+	hash := sha256.New()
+	if _, err := io.Copy(hash, body); err != nil {
+		u.b.t.Fatalf("read download: %v", err)
+	}
+	return hash.Sum(nil)
 }
 
 // cleanup removes what the test left: the object and any unfinished upload.
