@@ -66,7 +66,8 @@ func (c *cluster) s3Target(s3e *s3Env, endpoint, projectID string) string {
 func (c *cluster) createProject(name string) string {
 	c.t.Helper()
 	var p struct{ ID string }
-	if code := c.api.do("POST", "/api/projects", map[string]string{"name": name}, &p); code != 201 {
+	code := c.api.do("POST", "/api/projects", map[string]string{"name": name}, &p)
+	if code != 201 {
 		c.t.Fatalf("create project %s: got status %d, want 201", name, code)
 	}
 	return p.ID

@@ -47,8 +47,9 @@ const (
 //
 // Memory stays bounded whatever the input size: about 4 MiB per core used
 // (two frames' buffers and an encoder), and 2 MiB each for the frame being
-// filled and the one being written out. Built with cgo, the agent compresses with the zstd library;
-// without, with the pure-Go encoder. Both write the same format.
+// filled and the one being written out. Built with cgo, the agent
+// compresses with the zstd library; without, with the pure-Go encoder.
+// Both write the same format.
 func Compress(w io.Writer, level Level) (io.WriteCloser, error) {
 	return compressWith(w, level, newEncoder)
 }

@@ -35,7 +35,8 @@ func TestList(t *testing.T) {
 	got := make(map[string]protocol.Container)
 	for _, c := range list {
 		if c.Namespace != f.ns {
-			t.Errorf("List returned %s from namespace %q, want only %q", c.Key(), c.Namespace, f.ns)
+			t.Errorf("List returned %s from namespace %q, want only %q",
+				c.Key(), c.Namespace, f.ns)
 		}
 		got[c.ID] = c
 	}

@@ -52,7 +52,8 @@ func decodeError(err error) *apiError {
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
 		return badRequest("The request body is not valid JSON.")
 	case errors.As(err, &typ):
-		return badRequest(fmt.Sprintf("Field %q has the wrong type; want %s.", typ.Field, typ.Type))
+		return badRequest(fmt.Sprintf("Field %q has the wrong type; want %s.",
+			typ.Field, typ.Type))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.TrimPrefix(err.Error(), "json: unknown field ")
 		return badRequest(fmt.Sprintf("Field %s is not known.", field))

@@ -81,7 +81,8 @@ func TestMarkHostOffline(t *testing.T) {
 
 		// The session of a revoked host still ends and is still recorded.
 		mustNot(t, "RevokeHost", s.RevokeHost(t.Context(), h.ID, epoch))
-		mustNot(t, "MarkHostOffline of a revoked host", s.MarkHostOffline(t.Context(), h.ID, epoch))
+		err = s.MarkHostOffline(t.Context(), h.ID, epoch)
+		mustNot(t, "MarkHostOffline of a revoked host", err)
 	})
 }
 

@@ -128,7 +128,8 @@ func (g *generator) blobs(ctx context.Context, share int64) error {
 		binary.LittleEndian.PutUint64(key[8:], streamBlob<<32|uint64(i))
 		src := rand.NewChaCha8(key)
 		name := fmt.Sprintf("bin/blob-%02d.bin", i)
-		if err := g.file(name, share/int64(n), func(w *capped) { fillRandom(src, w) }); err != nil {
+		fill := func(w *capped) { fillRandom(src, w) }
+		if err := g.file(name, share/int64(n), fill); err != nil {
 			return err
 		}
 	}

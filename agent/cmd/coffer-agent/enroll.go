@@ -23,7 +23,8 @@ func newEnrollCommand(opts *options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "enrolled as host %s with %s\n", id.HostID, id.ServerURL)
+			fmt.Fprintf(cmd.OutOrStdout(), "enrolled as host %s with %s\n",
+				id.HostID, id.ServerURL)
 			return nil
 		},
 	}

@@ -35,7 +35,8 @@ func newRootCommand() *cobra.Command {
 		"control plane URL, e.g. https://coffer.example.com ($COFFER_SERVER)")
 	f.StringVar(&opts.token, "token", "",
 		"one-time enrollment token; prefer $COFFER_ENROLL_TOKEN, which stays out of ps")
-	f.StringVar(&opts.stateDir, "state-dir", env("COFFER_AGENT_STATE_DIR", "/var/lib/coffer-agent"),
+	f.StringVar(&opts.stateDir, "state-dir",
+		env("COFFER_AGENT_STATE_DIR", "/var/lib/coffer-agent"),
 		"directory holding the agent's identity and key ($COFFER_AGENT_STATE_DIR)")
 	f.StringVar(&opts.name, "name", env("COFFER_AGENT_NAME", ""),
 		"host name to register (default: the hostname) ($COFFER_AGENT_NAME)")
