@@ -35,10 +35,23 @@ help:
 	@echo 'make lint       gofmt check, go vet and golangci-lint'
 	@echo 'make fuzz       run each fuzz target for FUZZTIME (default $(FUZZTIME))'
 
+# The agent is copied onto hosts whose C library may be older or another
+# one (musl), so it is always linked statically. With cgo it links the zstd
+# library in, statically too; the tags keep the C library's resolver, user
+# lookup and plugin loader out, which cannot work in a static binary.
+AGENT_TAGS := netgo,osusergo,static_build
+ifeq ($(shell $(GO) env CGO_ENABLED),1)
+AGENT_LDFLAGS := $(LDFLAGS) -linkmode external -extldflags -static
+else
+AGENT_LDFLAGS := $(LDFLAGS)
+endif
+
 # -o with a directory names each binary after its main package's folder.
 build:
 	@mkdir -p $(BIN)
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/ ./controlplane/cmd/coffer ./agent/cmd/coffer-agent
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/ ./controlplane/cmd/coffer
+	$(GO) build -tags $(AGENT_TAGS) -ldflags "$(AGENT_LDFLAGS)" -o $(BIN)/ \
+		./agent/cmd/coffer-agent
 
 run:
 	bash scripts/run.sh
