@@ -99,6 +99,12 @@ type BackupItemRequest struct {
 	Source      Source      `json:"source"`
 	Consistency Consistency `json:"consistency"`
 	Sink        Sink        `json:"sink"`
+	// KeepHeld says that the next item on this host reads another volume
+	// of the same container with the same consistency: the agent leaves
+	// the container paused or stopped after this item, if it was stored,
+	// so that all its volumes are read at one instant. The agent releases
+	// the container anyway if that item does not come soon.
+	KeepHeld bool `json:"keepHeld,omitempty"`
 }
 
 // ItemEvent is sent on an item's stream while it runs, in either

@@ -3,24 +3,30 @@ package backup
 import (
 	"fmt"
 
-	"github.com/cofferhq/coffer/protocol"
+	"github.com/cofferhq/coffer/agent/journal"
 )
+
+// admission is an item's leave to run: the lock of the container it
+// changes, if any, and one of the server's slots.
+type admission struct {
+	s      *Server
+	key    string
+	unlock func()
+	// held is the container as the item before left it: paused or stopped
+	// already, as this item would have it. The item releases or parks it.
+	held *hold
+}
 
 // admit waits until an item may run: first for the lock of the container
 // it changes (if any), so that two items never pause or stop one container
-// over each other, then for one of the server's slots. The returned
-// function gives both back.
-func (s *Server) admit(c *call, ref *protocol.ContainerRef) (func(), *failure) {
-	unlock := func() {}
-	if ref != nil {
-		stop := c.remind(fmt.Sprintf("waiting for another item of container %s/%s",
-			ref.Namespace, ref.ID))
-		u, err := s.cfg.Journal.Lock(c.ctx, *ref)
-		stop()
-		if err != nil {
-			return nil, canceledFailure(c.canceled())
+// over each other, then for one of the server's slots. Call done once the
+// item has finished.
+func (s *Server) admit(c *call, spec *holdSpec) (*admission, *failure) {
+	a := &admission{s: s, unlock: func() {}}
+	if spec != nil {
+		if f := a.lock(c, spec); f != nil {
+			return nil, f
 		}
-		unlock = u
 	}
 
 	msg := fmt.Sprintf("waiting for a free slot: %d items run at once", s.cfg.MaxItems)
@@ -30,11 +36,58 @@ func (s *Server) admit(c *call, ref *protocol.ContainerRef) (func(), *failure) {
 	})
 	stop()
 	if err != nil {
-		unlock()
+		if a.held != nil {
+			_ = a.held.release(c.ctx) // the agent's recovery retries a failure
+		}
+		a.unlock()
 		return nil, canceledFailure(c.canceled())
 	}
-	return func() {
-		s.slots.release()
-		unlock()
-	}, nil
+	return a, nil
+}
+
+// lock takes the container's lock. A hold the item before parked for this
+// one comes with the lock; a parked hold this item cannot use, as for a
+// restore or another consistency mode, is released first.
+func (a *admission) lock(c *call, spec *holdSpec) *failure {
+	a.key = spec.ref.Namespace + "/" + spec.ref.ID
+	pk, done := a.s.parking.claim(a.key)
+	defer done()
+	if pk != nil {
+		if spec.purpose == journal.PurposeBackup && pk.h.record.Action == spec.action {
+			a.unlock, a.held = pk.unlock, pk.h
+			c.note(fmt.Sprintf("container %s still %s from its volume before: its "+
+				"volumes are read at one instant", a.key, pk.h.what))
+			return nil
+		}
+		if err := pk.free(c.ctx); err != nil {
+			a.s.log.Error().Err(err).Str("container", a.key).
+				Msg("release of a container held between volumes failed")
+		}
+	}
+
+	stop := c.remind("waiting for another item of container " + a.key)
+	u, err := a.s.cfg.Journal.Lock(c.ctx, spec.ref)
+	stop()
+	if err != nil {
+		return canceledFailure(c.canceled())
+	}
+	a.unlock = u
+	return nil
+}
+
+// park keeps h, with the container's lock, for the next item of the same
+// container. It reports false when that cannot be, and h is then still
+// the caller's to release.
+func (a *admission) park(h *hold) bool {
+	if a.key == "" || !a.s.parking.park(a.key, h, a.unlock) {
+		return false
+	}
+	a.unlock = func() {}
+	return true
+}
+
+// done gives the slot back, and the container's lock unless it was parked.
+func (a *admission) done() {
+	a.s.slots.release()
+	a.unlock()
 }

@@ -21,18 +21,14 @@ func (s *Server) backupItem(c *call, req protocol.BackupItemRequest) (any, *fail
 	}
 	defer s.jobs.add(req.JobID)()
 
-	var ref *protocol.ContainerRef
-	if spec != nil {
-		ref = &spec.ref
-	}
-	release, f := s.admit(c, ref)
+	a, f := s.admit(c, spec)
 	if f != nil {
 		return nil, f
 	}
-	defer release()
+	defer a.done()
 	started := time.Now()
 
-	res, f := s.backupHeld(c, root, req, spec)
+	res, f := s.backupHeld(c, root, req, spec, a)
 	if f != nil {
 		return nil, f
 	}
@@ -40,15 +36,17 @@ func (s *Server) backupItem(c *call, req protocol.BackupItemRequest) (any, *fail
 	return res, nil
 }
 
-// backupHeld pauses or stops the container, streams, and releases the
-// container whatever happened to the stream. A container that could not
-// be released does not fail a stored backup; the result says so, and the
-// agent's recovery keeps trying.
+// backupHeld pauses or stops the container, unless the item before left
+// it so, streams, and releases the container whatever happened to the
+// stream; or, when the request says another volume of the container
+// follows and this one is stored, keeps it held for that item. A
+// container that could not be released does not fail a stored backup; the
+// result says so, and the agent's recovery keeps trying.
 func (s *Server) backupHeld(c *call, root string, req protocol.BackupItemRequest,
-	spec *holdSpec) (protocol.BackupItemResult, *failure) {
-	var h *hold
+	spec *holdSpec, a *admission) (protocol.BackupItemResult, *failure) {
+	h := a.held
 	var warning string
-	if spec != nil {
+	if spec != nil && h == nil {
 		var f *failure
 		if h, warning, f = s.hold(c, *spec); f != nil {
 			return protocol.BackupItemResult{}, f
@@ -61,6 +59,11 @@ func (s *Server) backupHeld(c *call, root string, req protocol.BackupItemRequest
 	}
 	if h == nil {
 		return res, f
+	}
+	if f == nil && req.KeepHeld && a.park(h) {
+		c.note(fmt.Sprintf("container %s stays %s for its next volume",
+			h.record.Key(), h.what))
+		return res, nil
 	}
 	err := h.release(c.ctx)
 	switch {

@@ -24,20 +24,26 @@ type testServer struct {
 	journal *journal.Journal
 }
 
-func newServer(t *testing.T, rt runtime.Config) *testServer {
+// newServer makes a server for tests; each option changes its
+// configuration first.
+func newServer(t *testing.T, rt runtime.Config, options ...func(*backup.Config)) *testServer {
 	t.Helper()
 	j, err := journal.Open(filepath.Join(t.TempDir(), "journal"))
 	if err != nil {
 		t.Fatalf("open journal: %v", err)
 	}
-	srv, err := backup.New(backup.Config{
+	cfg := backup.Config{
 		Runtime:     rt,
 		Journal:     j,
 		Logger:      zerolog.New(zerolog.NewTestWriter(t)),
 		StopTimeout: 5 * time.Second,
 		Retry:       fastRetry,
 		SpoolDir:    t.TempDir(),
-	})
+	}
+	for _, o := range options {
+		o(&cfg)
+	}
+	srv, err := backup.New(cfg)
 	if err != nil {
 		t.Fatalf("new server: %v", err)
 	}

@@ -30,15 +30,11 @@ func (s *Server) restoreItem(c *call, req protocol.RestoreItemRequest) (any, *fa
 	}
 	defer s.jobs.add(req.JobID)()
 
-	var ref *protocol.ContainerRef
-	if spec != nil {
-		ref = &spec.ref
-	}
-	release, f := s.admit(c, ref)
+	a, f := s.admit(c, spec)
 	if f != nil {
 		return nil, f
 	}
-	defer release()
+	defer a.done()
 	started := time.Now()
 
 	// The object is opened before anything is written, so that a missing

@@ -45,15 +45,20 @@ type Config struct {
 	// sent. Empty keeps them in memory, which then grows with the part
 	// size, and so with the volume.
 	SpoolDir string
+	// HoldGrace is how long a container stays paused or stopped after an
+	// item that asked to keep it so for the next volume, if that item does
+	// not come. Default one minute.
+	HoldGrace time.Duration
 }
 
 // Server runs the operations. Its handler methods have the signature of
 // tunnel.Handler.
 type Server struct {
-	cfg   Config
-	log   zerolog.Logger
-	slots *queue
-	jobs  jobSet
+	cfg     Config
+	log     zerolog.Logger
+	slots   *queue
+	jobs    jobSet
+	parking *parking
 }
 
 // New makes a Server.
@@ -67,12 +72,24 @@ func New(cfg Config) (*Server, error) {
 	if cfg.StopTimeout <= 0 {
 		cfg.StopTimeout = DefaultStopTimeout
 	}
+	if cfg.HoldGrace <= 0 {
+		cfg.HoldGrace = DefaultHoldGrace
+	}
+	log := cfg.Logger.With().Str("component", "backup").Logger()
 	return &Server{
-		cfg:   cfg,
-		log:   cfg.Logger.With().Str("component", "backup").Logger(),
-		slots: newQueue(cfg.MaxItems),
-		jobs:  jobSet{count: make(map[string]int)},
+		cfg:     cfg,
+		log:     log,
+		slots:   newQueue(cfg.MaxItems),
+		jobs:    jobSet{count: make(map[string]int)},
+		parking: newParking(cfg.HoldGrace, log),
 	}, nil
+}
+
+// Close resumes or starts every container still held for a next volume.
+// Items that run on are not waited for: each releases its own container.
+// A failure is left to the agent's recovery, which the journal drives.
+func (s *Server) Close(ctx context.Context) error {
+	return s.parking.close(ctx)
 }
 
 // RunningJobs names the jobs with items in progress or waiting, for the

@@ -15,7 +15,9 @@ const measureTimeout = 15 * time.Minute
 
 // runItem moves one item from its host into storage and records how that
 // went. Failures are recorded on the item and never end the backup early.
-func (r *Runner) runItem(ctx context.Context, j *job, h hostTarget, it *ent.BackupItem) {
+// keepHeld says the next item is another volume of the same container.
+func (r *Runner) runItem(ctx context.Context, j *job, h hostTarget, it *ent.BackupItem,
+	keepHeld bool) {
 	log := j.log.With().Str("item", it.ID).Str("host", h.id).Str("kind", string(it.Kind)).
 		Logger()
 	started := r.now()
@@ -23,7 +25,7 @@ func (r *Runner) runItem(ctx context.Context, j *job, h hostTarget, it *ent.Back
 	r.updateItem(ctx, j, it.ID, store.ItemUpdate{Status: &running, StartedAt: &started})
 	r.publish(Event{Type: EventItem, BackupID: j.backup.ID, ItemID: it.ID, Status: running})
 
-	x := &itemRun{r: r, j: j, item: it, host: h}
+	x := &itemRun{r: r, j: j, item: it, host: h, keepHeld: keepHeld}
 	res, err := x.run(ctx)
 	if err != nil {
 		log.Warn().Err(err).Msg("backup item failed")
@@ -41,6 +43,7 @@ type itemRun struct {
 	j        *job
 	item     *ent.BackupItem
 	host     hostTarget
+	keepHeld bool
 	progress throttle
 }
 
@@ -90,6 +93,7 @@ func (x *itemRun) request(sink protocol.Sink) protocol.BackupItemRequest {
 	return protocol.BackupItemRequest{
 		JobID: x.j.backup.ID, ItemID: x.item.ID, Attempt: 1,
 		Source: x.source(), Consistency: consistency, Sink: sink,
+		KeepHeld: x.keepHeld && consistency != protocol.ConsistencyNone,
 	}
 }
 

@@ -22,26 +22,40 @@ const localDir = "/var/backups/coffer"
 func setupLocal(t *testing.T, payload []byte) (*clienttest.ControlPlane, *client.Client,
 	*client.StorageTarget, *backuptest.Agent) {
 	t.Helper()
+	cp, c, tg := startLocal(t)
+	a := startAgentOf(t, cp, c, payload, webContainer())
+	return cp, c, tg, a
+}
+
+// startLocal runs a control plane with a local target and project shop.
+func startLocal(t *testing.T) (*clienttest.ControlPlane, *client.Client,
+	*client.StorageTarget) {
+	t.Helper()
 	cp := clienttest.Start(t)
 	c := client.New(cp.URL, cp.Token, nil)
-	ctx := t.Context()
-
-	tg, err := c.CreateTarget(ctx, client.NewStorageTarget{
+	tg, err := c.CreateTarget(t.Context(), client.NewStorageTarget{
 		Name: "disk", Type: "local", Dir: localDir,
 	})
 	if err != nil {
 		t.Fatalf("create target: %v", err)
 	}
-	if _, err := c.CreateProject(ctx, "shop"); err != nil {
+	if _, err := c.CreateProject(t.Context(), "shop"); err != nil {
 		t.Fatalf("create project: %v", err)
 	}
-	a := backuptest.StartAgent(t, cp, "h1", []protocol.Container{webContainer()},
-		backuptest.Options{Payload: payload})
-	waitFor(t, "the container in the inventory", func() bool {
-		cs, err := c.ProjectContainers(ctx, "shop")
-		return err == nil && len(cs) == 1
+	return cp, c, tg
+}
+
+// startAgentOf starts a fake agent with containers of project shop and
+// waits until the control plane knows them.
+func startAgentOf(t *testing.T, cp *clienttest.ControlPlane, c *client.Client,
+	payload []byte, cs ...protocol.Container) *backuptest.Agent {
+	t.Helper()
+	a := backuptest.StartAgent(t, cp, "h1", cs, backuptest.Options{Payload: payload})
+	waitFor(t, "the containers in the inventory", func() bool {
+		got, err := c.ProjectContainers(t.Context(), "shop")
+		return err == nil && len(got) == len(cs)
 	})
-	return cp, c, tg, a
+	return a
 }
 
 func TestLocalBackupWritesManifestAndDeletes(t *testing.T) {

@@ -75,13 +75,55 @@ func (r *Runner) runHost(ctx context.Context, j *job, hostID string, items []*en
 		}
 		return
 	}
-	for _, it := range items {
+	items = containerOrder(items)
+	for i, it := range items {
 		if ctx.Err() != nil {
 			r.failItem(ctx, j, it, fail(msgShutdown, ctx.Err()))
 			continue
 		}
-		r.runItem(ctx, j, hostTarget{id: hostID, name: name}, it)
+		keep := i+1 < len(items) && sameContainer(it, items[i+1])
+		r.runItem(ctx, j, hostTarget{id: hostID, name: name}, it, keep)
 	}
+}
+
+// containerOrder puts the volumes of each container next to each other,
+// where its first volume was, and keeps the order otherwise. The agent can
+// then hold a container paused or stopped from its first volume to its
+// last, and read them all at one instant.
+func containerOrder(items []*ent.BackupItem) []*ent.BackupItem {
+	volumes := make(map[string][]*ent.BackupItem)
+	for _, it := range items {
+		if k := containerOf(it); k != "" {
+			volumes[k] = append(volumes[k], it)
+		}
+	}
+	out := make([]*ent.BackupItem, 0, len(items))
+	for _, it := range items {
+		k := containerOf(it)
+		if k == "" {
+			out = append(out, it)
+			continue
+		}
+		if group, ok := volumes[k]; ok {
+			out = append(out, group...)
+			delete(volumes, k)
+		}
+	}
+	return out
+}
+
+// sameContainer tells whether two items are volumes of one container.
+func sameContainer(a, b *ent.BackupItem) bool {
+	k := containerOf(a)
+	return k != "" && k == containerOf(b)
+}
+
+// containerOf names the container whose volume the item is, or is empty.
+func containerOf(it *ent.BackupItem) string {
+	if it.Kind != kindVolume || it.ContainerID == "" {
+		return ""
+	}
+	return it.ContainerNamespace + "/" + it.ContainerID
 }
 
 // hostTarget is the host an item runs on.

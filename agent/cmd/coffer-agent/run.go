@@ -69,8 +69,20 @@ func run(cmd *cobra.Command, opts *options) error {
 		Msg("agent starting")
 	wg.Go(func() { keepRecovering(ctx, jr, opts.runtimeConfig(), log) })
 	err = client.Run(ctx)
+	releaseHeld(srv, log)
 	log.Info().Msg("agent stopped")
 	return err
+}
+
+// releaseHeld resumes or starts the containers kept held for a next
+// volume that will not come now. What fails is left in the journal for
+// the next start to recover.
+func releaseHeld(srv *backup.Server, log zerolog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), firstRecoveryTimeout)
+	defer cancel()
+	if err := srv.Close(ctx); err != nil {
+		log.Error().Err(err).Msg("release of containers held between volumes failed")
+	}
 }
 
 func backupHandlers(srv *backup.Server) map[protocol.Op]tunnel.Handler {
