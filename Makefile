@@ -22,7 +22,7 @@ export COFFER_TEST_S3_SECRET_KEY ?= coffer-test-secret-key
 export COFFER_TEST_S3_BUCKET ?= coffer-test
 export COFFER_TEST_BUSYBOX_IMAGE ?= $(CURDIR)/var/test/busybox.tar
 
-.PHONY: all build run test test-env vet bench lint fmt-check fuzz clean help
+.PHONY: all build run test test-env test-s3-compat vet bench lint fmt-check fuzz clean help
 
 all: build
 
@@ -31,6 +31,7 @@ help:
 	@echo 'make run        run a control plane and an agent on this machine (state in var/)'
 	@echo 'make test       prepare the test services, vet, and run every test with -race'
 	@echo 'make test-env   only prepare the test services (scripts/test-env.sh, as root)'
+	@echo 'make test-s3-compat  run the S3 tests against SeaweedFS too (slow: builds it)'
 	@echo 'make bench      run the benchmarks (scripts/bench.sh)'
 	@echo 'make lint       gofmt check, go vet and golangci-lint'
 	@echo 'make fuzz       run each fuzz target for FUZZTIME (default $(FUZZTIME))'
@@ -61,6 +62,9 @@ test: test-env vet
 
 test-env:
 	bash scripts/test-env.sh
+
+test-s3-compat: test-env
+	bash scripts/s3-compat.sh
 
 vet:
 	$(GO) vet ./...
