@@ -64,12 +64,8 @@ func TestBackupPausesContainer(t *testing.T) {
 	if during != protocol.StatePaused {
 		t.Errorf("container was %s during the stream, want paused", during)
 	}
-	f.expectState(t, ref, protocol.StateRunning)
-	if n := countStarts(starts); n != 1 {
-		t.Errorf("container started %d times, want once: pausing does not restart", n)
-	}
+	f.expectResumed(t, srv, ref, starts)
 	expectMessages(t, events, "paused", "resumed")
-	srv.expectJournalEmpty(t)
 }
 
 func TestBackupStopsContainer(t *testing.T) {
@@ -163,6 +159,18 @@ func TestRecoverAfterCrash(t *testing.T) {
 	if outcomes, err := j.Recover(context.Background(), f.rt); err != nil || len(outcomes) != 0 {
 		t.Errorf("second Recover = %+v, %v; want nothing", outcomes, err)
 	}
+}
+
+// expectResumed checks that a container paused for an item runs again,
+// without a restart, and that the journal no longer records it.
+func (f *ctrd) expectResumed(t *testing.T, srv *testServer, ref protocol.ContainerRef,
+	starts string) {
+	t.Helper()
+	f.expectState(t, ref, protocol.StateRunning)
+	if n := countStarts(starts); n != 1 {
+		t.Errorf("container started %d times, want once: pausing does not restart", n)
+	}
+	srv.expectJournalEmpty(t)
 }
 
 // crashWith records an action on a container and takes it, as an item does

@@ -59,11 +59,7 @@ func TestBackupStorageFails(t *testing.T) {
 	if puts.Load() == 0 {
 		t.Error("no part was sent to the failing storage")
 	}
-	f.expectState(t, ref, protocol.StateRunning)
-	if n := countStarts(starts); n != 1 {
-		t.Errorf("container started %d times, want once", n)
-	}
-	srv.expectJournalEmpty(t)
+	f.expectResumed(t, srv, ref, starts)
 }
 
 func TestBackupCanceledByControlPlane(t *testing.T) {

@@ -34,11 +34,7 @@ func TestBackupKeepsContainerPausedBetweenVolumes(t *testing.T) {
 			t.Errorf("the second volume paused the container again")
 		}
 	}
-	f.expectState(t, ref, protocol.StateRunning)
-	if n := countStarts(starts); n != 1 {
-		t.Errorf("container started %d times, want once", n)
-	}
-	srv.expectJournalEmpty(t)
+	f.expectResumed(t, srv, ref, starts)
 }
 
 // TestHeldContainerIsReleasedWithoutNextVolume checks the two ways a
