@@ -170,6 +170,12 @@ type RestoreItemRequest struct {
 	// SHA256 and Size of the stored object, checked while reading.
 	SHA256 string `json:"sha256"`
 	Size   int64  `json:"size"`
+	// KeepHeld, in replace mode, says that the next item on this host
+	// restores another volume of the same container: the agent leaves the
+	// container stopped after this one, if it was restored, so that the
+	// container never runs on a mix of restored and old volumes. The agent
+	// starts it anyway if that item does not come soon.
+	KeepHeld bool `json:"keepHeld,omitempty"`
 }
 
 // RestoreItemResult reports a finished restore.

@@ -1,9 +1,8 @@
 package backup
 
 import (
+	"context"
 	"fmt"
-
-	"github.com/cofferhq/coffer/agent/journal"
 )
 
 // admission is an item's leave to run: the lock of the container it
@@ -13,7 +12,8 @@ type admission struct {
 	key    string
 	unlock func()
 	// held is the container as the item before left it: paused or stopped
-	// already, as this item would have it. The item releases or parks it.
+	// already, as this item would have it. The item takes it over with
+	// takeHeld; what it does not take is released when the item is done.
 	held *hold
 }
 
@@ -36,8 +36,8 @@ func (s *Server) admit(c *call, spec *holdSpec) (*admission, *failure) {
 	})
 	stop()
 	if err != nil {
-		if a.held != nil {
-			_ = a.held.release(c.ctx) // the agent's recovery retries a failure
+		if h := a.takeHeld(); h != nil {
+			_ = h.release(c.ctx) // the agent's recovery retries a failure
 		}
 		a.unlock()
 		return nil, canceledFailure(c.canceled())
@@ -46,14 +46,14 @@ func (s *Server) admit(c *call, spec *holdSpec) (*admission, *failure) {
 }
 
 // lock takes the container's lock. A hold the item before parked for this
-// one comes with the lock; a parked hold this item cannot use, as for a
-// restore or another consistency mode, is released first.
+// one comes with the lock; a parked hold this item cannot use, one for
+// another purpose or consistency mode, is released first.
 func (a *admission) lock(c *call, spec *holdSpec) *failure {
 	a.key = spec.ref.Namespace + "/" + spec.ref.ID
 	pk, done := a.s.parking.claim(a.key)
 	defer done()
 	if pk != nil {
-		if spec.purpose == journal.PurposeBackup && pk.h.record.Action == spec.action {
+		if pk.h.record.Purpose == spec.purpose && pk.h.record.Action == spec.action {
 			a.unlock, a.held = pk.unlock, pk.h
 			c.note(fmt.Sprintf("container %s still %s from its volume before: its "+
 				"volumes are read at one instant", a.key, pk.h.what))
@@ -86,8 +86,23 @@ func (a *admission) park(h *hold) bool {
 	return true
 }
 
-// done gives the slot back, and the container's lock unless it was parked.
+// takeHeld hands the item the hold the item before left, if any.
+func (a *admission) takeHeld() *hold {
+	h := a.held
+	a.held = nil
+	return h
+}
+
+// done releases a hold the item did not take over, as when it failed
+// early, and gives back the slot, and the container's lock unless it was
+// parked.
 func (a *admission) done() {
+	if h := a.takeHeld(); h != nil {
+		if err := h.release(context.Background()); err != nil {
+			a.s.log.Error().Err(err).Str("container", a.key).
+				Msg("release of a container held between volumes failed")
+		}
+	}
 	a.s.slots.release()
 	a.unlock()
 }

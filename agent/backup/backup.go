@@ -44,7 +44,7 @@ func (s *Server) backupItem(c *call, req protocol.BackupItemRequest) (any, *fail
 // result says so, and the agent's recovery keeps trying.
 func (s *Server) backupHeld(c *call, root string, req protocol.BackupItemRequest,
 	spec *holdSpec, a *admission) (protocol.BackupItemResult, *failure) {
-	h := a.held
+	h := a.takeHeld()
 	var warning string
 	if spec != nil && h == nil {
 		var f *failure

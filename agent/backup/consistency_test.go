@@ -79,8 +79,7 @@ func TestBackupStopsContainer(t *testing.T) {
 	if during != protocol.StateStopped {
 		t.Errorf("container was %s during the stream, want stopped", during)
 	}
-	f.expectState(t, ref, protocol.StateRunning)
-	waitFor(t, func() bool { return countStarts(starts) == 2 })
+	f.expectRestarted(t, ref, starts)
 	expectMessages(t, events, "stopped", "started")
 	srv.expectJournalEmpty(t)
 }
@@ -113,8 +112,7 @@ func TestRestoreReplacesVolume(t *testing.T) {
 	}
 
 	archivetest.Compare(t, want, vol)
-	f.expectState(t, ref, protocol.StateRunning)
-	waitFor(t, func() bool { return countStarts(starts) == 2 })
+	f.expectRestarted(t, ref, starts)
 	expectMessages(t, it.events, "stopped", "started")
 	srv.expectJournalEmpty(t)
 }
@@ -171,6 +169,14 @@ func (f *ctrd) expectResumed(t *testing.T, srv *testServer, ref protocol.Contain
 		t.Errorf("container started %d times, want once: pausing does not restart", n)
 	}
 	srv.expectJournalEmpty(t)
+}
+
+// expectRestarted checks that a container stopped for an item runs again,
+// started a second time.
+func (f *ctrd) expectRestarted(t *testing.T, ref protocol.ContainerRef, starts string) {
+	t.Helper()
+	f.expectState(t, ref, protocol.StateRunning)
+	waitFor(t, func() bool { return countStarts(starts) == 2 })
 }
 
 // crashWith records an action on a container and takes it, as an item does

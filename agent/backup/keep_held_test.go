@@ -1,6 +1,8 @@
 package backup_test
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,10 +16,7 @@ import (
 // stays paused until the second is read, and is resumed once.
 func TestBackupKeepsContainerPausedBetweenVolumes(t *testing.T) {
 	f := needContainerd(t)
-	data, wal := t.TempDir(), t.TempDir()
-	archivetest.Generate(t, data, archivetest.Options{Files: 50, Seed: 11})
-	archivetest.Generate(t, wal, archivetest.Options{Files: 50, Seed: 12})
-	ref, starts := f.runContainer(t, "keep", data)
+	data, wal, ref, starts := f.twoVolumes(t, "keep", 11)
 	srv := newServer(t, f.runtimeConfig())
 
 	first := backupVolume(t, srv, ref, data, true)
@@ -80,14 +79,70 @@ func TestRestoreReleasesHeldContainer(t *testing.T) {
 	backupVolume(t, srv, ref, vol, true)
 	f.expectState(t, ref, protocol.StatePaused)
 
-	it := startItem(t, srv.RestoreItem, protocol.OpRestoreItem, protocol.RestoreItemRequest{
-		JobID: "job-3", ItemID: "item-1", Mode: protocol.RestoreReplace,
-		Source: protocol.Source{Kind: protocol.KindVolume, Path: vol, Container: &ref},
-		Local:  obj, SHA256: res.SHA256, Size: res.Size,
-	})
+	it := startItem(t, srv.RestoreItem, protocol.OpRestoreItem,
+		replaceRequest(ref, vol, obj, res, false))
 	decodeResult[protocol.RestoreItemResult](t, it.result())
-	f.expectState(t, ref, protocol.StateRunning)
-	waitFor(t, func() bool { return countStarts(starts) == 2 })
+	f.expectRestarted(t, ref, starts)
+	srv.expectJournalEmpty(t)
+}
+
+// TestRestoreKeepsContainerStoppedBetweenVolumes restores two volumes of
+// one container in place: the container is stopped for the first, stays
+// stopped until the second is in place, and starts once, on both.
+func TestRestoreKeepsContainerStoppedBetweenVolumes(t *testing.T) {
+	f := needContainerd(t)
+	data, wal, ref, starts := f.twoVolumes(t, "keep-replace", 15)
+	srv := newServer(t, f.runtimeConfig())
+	dataObj, dataRes := backupLocal(t, srv, data)
+	walObj, walRes := backupLocal(t, srv, wal)
+	want := map[string]string{data: t.TempDir(), wal: t.TempDir()}
+	decodeResult[protocol.RestoreItemResult](t, restoreLocal(t, srv, dataObj, dataRes, want[data]))
+	decodeResult[protocol.RestoreItemResult](t, restoreLocal(t, srv, walObj, walRes, want[wal]))
+	write(t, filepath.Join(data, "added-later"), 10)
+	write(t, filepath.Join(wal, "added-later"), 10)
+
+	replace := func(vol string, obj *protocol.LocalObject, res protocol.BackupItemResult,
+		keep bool) []protocol.ItemEvent {
+		t.Helper()
+		it := startItem(t, srv.RestoreItem, protocol.OpRestoreItem,
+			replaceRequest(ref, vol, obj, res, keep))
+		decodeResult[protocol.RestoreItemResult](t, it.result())
+		return it.events
+	}
+
+	expectMessages(t, replace(data, dataObj, dataRes, true), "stopped", "stays stopped")
+	f.expectState(t, ref, protocol.StateStopped)
+	if n := countStarts(starts); n != 1 {
+		t.Errorf("container started %d times before its last volume, want once", n)
+	}
+
+	expectMessages(t, replace(wal, walObj, walRes, false), "still stopped", "started")
+	f.expectRestarted(t, ref, starts)
+	archivetest.Compare(t, want[data], data)
+	archivetest.Compare(t, want[wal], wal)
+	srv.expectJournalEmpty(t)
+}
+
+// TestFailedItemStartsHeldContainer checks that an item that took a held
+// container over and then failed, here on a damaged object, does not leave
+// the container stopped.
+func TestFailedItemStartsHeldContainer(t *testing.T) {
+	f := needContainerd(t)
+	data, wal, ref, starts := f.twoVolumes(t, "keep-fail", 17)
+	srv := newServer(t, f.runtimeConfig())
+	obj, res := backupLocal(t, srv, data)
+
+	it := startItem(t, srv.RestoreItem, protocol.OpRestoreItem,
+		replaceRequest(ref, data, obj, res, true))
+	decodeResult[protocol.RestoreItemResult](t, it.result())
+	f.expectState(t, ref, protocol.StateStopped)
+
+	damaged := res
+	damaged.SHA256 = strings.Repeat("0", 64)
+	it = startItem(t, srv.RestoreItem, protocol.OpRestoreItem,
+		replaceRequest(ref, wal, obj, damaged, false))
+	expectFailure(t, it.result(), protocol.CodeChecksum)
+	f.expectRestarted(t, ref, starts)
 	srv.expectJournalEmpty(t)
 }
 
@@ -105,4 +160,28 @@ func backupVolume(t *testing.T, srv *testServer, ref protocol.ContainerRef, vol 
 	})
 	decodeResult[protocol.BackupItemResult](t, it.result())
 	return it.events
+}
+
+// replaceRequest restores obj, stored as res, in place into vol, a volume
+// of ref.
+func replaceRequest(ref protocol.ContainerRef, vol string, obj *protocol.LocalObject,
+	res protocol.BackupItemResult, keep bool) protocol.RestoreItemRequest {
+	return protocol.RestoreItemRequest{
+		JobID: "job-2", ItemID: "item-" + vol, Mode: protocol.RestoreReplace,
+		Source: protocol.Source{Kind: protocol.KindVolume, Path: vol, Container: &ref},
+		Local:  obj, SHA256: res.SHA256, Size: res.Size, KeepHeld: keep,
+	}
+}
+
+// twoVolumes runs container id with a generated volume, data, and makes a
+// second generated directory, wal, to stand for its other volume: the
+// agent reads and writes volumes by their host paths.
+func (f *ctrd) twoVolumes(t *testing.T, id string, seed uint64) (data, wal string,
+	ref protocol.ContainerRef, starts string) {
+	t.Helper()
+	data, wal = t.TempDir(), t.TempDir()
+	archivetest.Generate(t, data, archivetest.Options{Files: 50, Seed: seed})
+	archivetest.Generate(t, wal, archivetest.Options{Files: 50, Seed: seed + 1})
+	ref, starts = f.runContainer(t, id, data)
+	return data, wal, ref, starts
 }

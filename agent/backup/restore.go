@@ -47,7 +47,7 @@ func (s *Server) restoreItem(c *call, req protocol.RestoreItemRequest) (any, *fa
 
 	var res protocol.RestoreItemResult
 	if req.Mode == protocol.RestoreReplace {
-		res, f = s.restoreReplace(c, src, target, req, spec)
+		res, f = s.restoreReplace(c, src, target, req, spec, a)
 	} else {
 		res, f = restoreInto(c, src, target, req)
 	}
@@ -61,7 +61,8 @@ func (s *Server) restoreItem(c *call, req protocol.RestoreItemRequest) (any, *fa
 // restoreReplace extracts into a staging directory inside target, then
 // swaps it in with the container stopped.
 func (s *Server) restoreReplace(c *call, src io.Reader, target string,
-	req protocol.RestoreItemRequest, spec *holdSpec) (protocol.RestoreItemResult, *failure) {
+	req protocol.RestoreItemRequest, spec *holdSpec, a *admission) (
+	protocol.RestoreItemResult, *failure) {
 	staging, err := archive.Stage(target)
 	if err != nil {
 		return protocol.RestoreItemResult{}, failf(protocol.CodeInternal, err,
@@ -72,7 +73,7 @@ func (s *Server) restoreReplace(c *call, src io.Reader, target string,
 	if f != nil {
 		return res, discard(staging, f)
 	}
-	return res, s.swapHeld(c, target, staging, spec)
+	return res, s.swapHeld(c, target, staging, spec, req.KeepHeld, a)
 }
 
 // discard removes a staging directory whose files will not be swapped in,
@@ -85,12 +86,15 @@ func discard(staging *archive.Staging, f *failure) *failure {
 	return f
 }
 
-// swapHeld stops the container if there is one to stop, swaps the staged
-// files in, and starts the container again whatever happened to the swap.
+// swapHeld stops the container if there is one to stop and the item
+// before did not leave it stopped, swaps the staged files in, and starts
+// the container again whatever happened to the swap; or, when keepHeld
+// says another volume of the container follows and the swap went well,
+// leaves it stopped for that item.
 func (s *Server) swapHeld(c *call, target string, staging *archive.Staging,
-	spec *holdSpec) *failure {
-	var h *hold
-	if spec != nil {
+	spec *holdSpec, keepHeld bool, a *admission) *failure {
+	h := a.takeHeld()
+	if spec != nil && h == nil {
 		var f *failure
 		if h, _, f = s.hold(c, *spec); f != nil {
 			f.msg += fmt.Sprintf(" %s was left as it was.", target)
@@ -111,6 +115,11 @@ func (s *Server) swapHeld(c *call, target string, staging *archive.Staging,
 	}
 	if h == nil {
 		return f
+	}
+	if f == nil && keepHeld && a.park(h) {
+		c.note(fmt.Sprintf("container %s stays stopped for its next volume",
+			h.record.Key()))
+		return nil
 	}
 	err := h.release(c.ctx)
 	switch {

@@ -4,14 +4,15 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cofferhq/coffer/controlplane/backup/backuptest"
 	"github.com/cofferhq/coffer/controlplane/client"
 	"github.com/cofferhq/coffer/protocol"
 )
 
 // TestBackupKeepsContainerHeldBetweenItsVolumes checks that the volumes of
 // one container go to the agent one after the other, each but the last
-// asking it to keep the container held, unless the project reads volumes
-// with no pause or stop at all.
+// asking it to keep the container held: for backups, unless the project
+// reads volumes with no pause or stop at all, and for restores in place.
 func TestBackupKeepsContainerHeldBetweenItsVolumes(t *testing.T) {
 	cp, c, tg := startLocal(t)
 	ctx := t.Context()
@@ -25,7 +26,7 @@ func TestBackupKeepsContainerHeldBetweenItsVolumes(t *testing.T) {
 	}
 	a := startAgentOf(t, cp, c, []byte("volume"), db, webContainer())
 
-	keeps := func() []string {
+	backup := func() *client.Backup {
 		t.Helper()
 		b, err := c.CreateBackup(ctx, "shop", tg.ID)
 		if err != nil {
@@ -34,22 +35,35 @@ func TestBackupKeepsContainerHeldBetweenItsVolumes(t *testing.T) {
 		if b = followToEnd(t, c, b.ID); b.Status != "COMPLETED" {
 			t.Fatalf("backup %s: %s", b.Status, b.Error)
 		}
-		var got []string
-		for _, req := range a.Backups() {
-			if req.JobID == b.ID {
-				got = append(got, req.Source.Path+" "+keepWord(req.KeepHeld))
-			}
-		}
-		return got
+		return b
 	}
-
 	// The container that sorts first may come first; its volumes stay
 	// together either way.
-	got := keeps()
-	dbFirst := []string{"/srv/db/data keep", "/srv/db/wal release", "/srv/web release"}
-	webFirst := []string{"/srv/web release", "/srv/db/data keep", "/srv/db/wal release"}
-	if !slices.Equal(got, dbFirst) && !slices.Equal(got, webFirst) {
-		t.Errorf("paused backup sent %q, want the db volumes together, the first kept", got)
+	together := func(what string, got []string) {
+		t.Helper()
+		dbFirst := []string{"/srv/db/data keep", "/srv/db/wal release", "/srv/web release"}
+		webFirst := []string{"/srv/web release", "/srv/db/data keep", "/srv/db/wal release"}
+		if !slices.Equal(got, dbFirst) && !slices.Equal(got, webFirst) {
+			t.Errorf("%s sent %q, want the db volumes together, the first kept", what, got)
+		}
+	}
+
+	b := backup()
+	var got []string
+	for _, req := range a.Backups() {
+		got = append(got, req.Source.Path+" "+keepWord(req.KeepHeld))
+	}
+	together("paused backup", got)
+
+	got = nil
+	for _, req := range restore(t, c, a, b, "replace") {
+		got = append(got, req.Source.Path+" "+keepWord(req.KeepHeld))
+	}
+	together("restore in place", got)
+	for _, req := range restore(t, c, a, b, "path") {
+		if req.KeepHeld {
+			t.Errorf("restore into a path kept %s held", req.Source.Path)
+		}
 	}
 
 	none := "none"
@@ -57,12 +71,39 @@ func TestBackupKeepsContainerHeldBetweenItsVolumes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("set consistency none: %v", err)
 	}
-	for _, req := range keeps() {
-		if req != "/srv/db/data release" && req != "/srv/db/wal release" &&
-			req != "/srv/web release" {
-			t.Errorf("with no consistency the agent was asked %q", req)
+	b = backup()
+	for _, req := range a.Backups() {
+		if req.JobID == b.ID && req.KeepHeld {
+			t.Errorf("with no consistency the agent was asked to keep %s", req.Source.Path)
 		}
 	}
+}
+
+// restore restores every item of b in mode and returns what the agent was
+// asked. The fake agent reads only from S3, so with the local target each
+// item fails; what it was asked is all that counts here.
+func restore(t *testing.T, c *client.Client, a *backuptest.Agent, b *client.Backup,
+	mode string) []protocol.RestoreItemRequest {
+	t.Helper()
+	req := client.RestoreRequest{Mode: mode}
+	if mode == "path" {
+		req.Path = "/restored"
+	}
+	r, err := c.RestoreBackup(t.Context(), b.ID, req)
+	if err != nil {
+		t.Fatalf("RestoreBackup: %v", err)
+	}
+	waitFor(t, "the restore to finish", func() bool {
+		r, err = c.GetRestore(t.Context(), r.ID)
+		return err == nil && r.Finished()
+	})
+	var asked []protocol.RestoreItemRequest
+	for _, ask := range a.Restores() {
+		if ask.JobID == r.ID {
+			asked = append(asked, ask)
+		}
+	}
+	return asked
 }
 
 func keepWord(keep bool) string {

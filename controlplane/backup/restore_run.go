@@ -19,7 +19,10 @@ import (
 const restoreURLTTL = 6 * time.Hour
 
 // runRestore restores the items one after the other and records each
-// outcome; one failed item does not stop the others.
+// outcome; one failed item does not stop the others. In replace mode the
+// volumes of a container come one after another, and the agent keeps the
+// container stopped from the first to the last, so that it never runs on
+// some volumes restored and others not.
 func (r *Runner) runRestore(ctx context.Context, j *restoreJob) {
 	err := r.store.UpdateRestore(ctx, j.restore.ID, statusRunning, "", nil, r.now())
 	if err != nil {
@@ -30,10 +33,13 @@ func (r *Runner) runRestore(ctx context.Context, j *restoreJob) {
 	j.log.Info().Int("items", len(j.items)).Str("mode", string(j.restore.Mode)).
 		Msg("restore started")
 
-	results := make([]store.RestoreResult, 0, len(j.items))
+	items := containerOrder(j.items)
+	results := make([]store.RestoreResult, 0, len(items))
 	var failed []string
-	for _, it := range j.items {
-		res := r.restoreItem(ctx, j, it)
+	for i, it := range items {
+		keep := j.restore.Mode == store.RestoreReplace && i+1 < len(items) &&
+			sameContainer(it, items[i+1])
+		res := r.restoreItem(ctx, j, it, keep)
 		results = append(results, res)
 		if res.Status != statusCompleted {
 			failed = append(failed, itemLabel(it)+" ("+res.Error+")")
@@ -76,14 +82,15 @@ func (r *Runner) finishRestore(ctx context.Context, j *restoreJob,
 	ev.Str("status", status).Msg("restore finished")
 }
 
-// restoreItem restores one item and says how that went.
+// restoreItem restores one item and says how that went. keepHeld says the
+// next item restores another volume of the same container.
 func (r *Runner) restoreItem(ctx context.Context, j *restoreJob,
-	it *ent.BackupItem) store.RestoreResult {
+	it *ent.BackupItem, keepHeld bool) store.RestoreResult {
 	out := store.RestoreResult{ItemID: it.ID, Status: statusFailed}
 	r.publish(Event{Type: EventRestore, BackupID: j.backup.ID, RestoreID: j.restore.ID,
 		ItemID: it.ID, Status: statusRunning, TotalBytes: it.SourceBytes})
 
-	res, err := r.callRestore(ctx, j, it)
+	res, err := r.callRestore(ctx, j, it, keepHeld)
 	if err != nil {
 		out.Error = sentence(err)
 		j.log.Warn().Err(err).Str("item", it.ID).Msg("restore item failed")
@@ -97,13 +104,14 @@ func (r *Runner) restoreItem(ctx context.Context, j *restoreJob,
 	return out
 }
 
-func (r *Runner) callRestore(ctx context.Context, j *restoreJob, it *ent.BackupItem) (
-	protocol.RestoreItemResult, error) {
+func (r *Runner) callRestore(ctx context.Context, j *restoreJob, it *ent.BackupItem,
+	keepHeld bool) (protocol.RestoreItemResult, error) {
 	var res protocol.RestoreItemResult
 	req, err := r.restoreRequest(ctx, j, it)
 	if err != nil {
 		return res, err
 	}
+	req.KeepHeld = keepHeld
 
 	var progress throttle
 	onProgress := func(m protocol.Message) {
