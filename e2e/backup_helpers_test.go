@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -143,13 +144,32 @@ func splitLines(s string) []string {
 	return append(out, s[start:])
 }
 
-// runContainer starts a busybox container of project in ns with volume
-// bind-mounted at /data.
-func runContainer(t *testing.T, ns, project, id, volume string) {
+// runContainer starts a busybox container of project in ns with the
+// volumes bind-mounted at /data, /data1, /data2 and so on.
+func runContainer(t *testing.T, ns, project, id string, volumes ...string) {
 	t.Helper()
-	ctr(t, ns, "run", "-d", "--label", "coffer.project="+project,
-		"--mount", "type=bind,src="+volume+",dst=/data,options=rbind:rw",
-		"coffer.test/busybox:latest", id, "sleep", "3600")
+	args := []string{"run", "-d", "--label", "coffer.project=" + project}
+	for i, v := range volumes {
+		dst := "/data"
+		if i > 0 {
+			dst += strconv.Itoa(i)
+		}
+		args = append(args, "--mount", "type=bind,src="+v+",dst="+dst+",options=rbind:rw")
+	}
+	ctr(t, ns, append(args, "coffer.test/busybox:latest", id, "sleep", "3600")...)
+}
+
+// itemOf returns the item of b that holds source, failing the test when
+// there is none.
+func itemOf(t *testing.T, b backup, source string) backupItem {
+	t.Helper()
+	for _, it := range b.Items {
+		if it.Source == source {
+			return it
+		}
+	}
+	t.Fatalf("backup %s has no item for %s", b.ID, source)
+	return backupItem{}
 }
 
 // emptyDir removes everything inside dir.

@@ -10,9 +10,10 @@ import (
 	"github.com/cofferhq/coffer/agent/archive/archivetest"
 )
 
-// TestBackupRoundTrip backs up a container's volume holding a large,
-// awkward tree to a real S3 server, restores it by hand with zstd and tar,
-// then wipes the volume and restores it through Coffer in place.
+// TestBackupRoundTrip backs up a container's two volumes, one holding a
+// large, awkward tree, to a real S3 server, restores them by hand with zstd
+// and tar, then wipes the volumes and restores them through Coffer in
+// place.
 func TestBackupRoundTrip(t *testing.T) {
 	s3e := requireS3(t)
 	ns := testNamespace(t)
@@ -24,17 +25,19 @@ func TestBackupRoundTrip(t *testing.T) {
 	archivetest.Generate(t, volume, archivetest.Options{
 		Files: 10_000, BigFileSize: 101 << 20, RandomSize: 4 << 20, Seed: 7,
 	})
+	logs := t.TempDir()
+	archivetest.Generate(t, logs, archivetest.Options{Files: 200, Seed: 8})
 	agent := c.startAgent(ns)
 	c.waitStatus(agent.hostID, "online", 10*time.Second)
-	runContainer(t, ns, "shop", "web", volume)
+	runContainer(t, ns, "shop", "web", volume, logs)
 	c.waitContainer(projectID, "web", func(ct *container) bool { return ct != nil })
 
 	b := c.waitBackup(c.startBackup(projectID).ID, 5*time.Minute)
-	if b.Status != "COMPLETED" || len(b.Items) != 1 {
-		t.Fatalf("backup = %s with %d items (%s), want COMPLETED with 1", b.Status,
+	if b.Status != "COMPLETED" || len(b.Items) != 2 {
+		t.Fatalf("backup = %s with %d items (%s), want COMPLETED with 2", b.Status,
 			len(b.Items), b.Error)
 	}
-	item := b.Items[0]
+	item := itemOf(t, b, volume)
 	if item.Size <= 0 || len(item.SHA256) != 64 || item.Files < 10_000 {
 		t.Errorf("item = %+v, want a size, a sha256 and at least 10000 files", item)
 	}
@@ -49,12 +52,15 @@ func TestBackupRoundTrip(t *testing.T) {
 	}
 
 	// By hand: any S3 client, then zstd -d | tar -x.
-	byHand := t.TempDir()
+	byHand, logsByHand := t.TempDir(), t.TempDir()
 	extractByHand(t, s3e, item.ObjectKey, byHand)
 	archivetest.Compare(t, volume, byHand)
+	extractByHand(t, s3e, itemOf(t, b, logs).ObjectKey, logsByHand)
+	archivetest.Compare(t, logs, logsByHand)
 
-	// Through Coffer: wipe the volume, restore in place.
+	// Through Coffer: wipe the volumes, restore in place.
 	emptyDir(t, volume)
+	emptyDir(t, logs)
 	var r restore
 	code := c.api.do("POST", "/api/backups/"+b.ID+"/restore",
 		map[string]string{"mode": "replace"}, &r)
@@ -65,6 +71,7 @@ func TestBackupRoundTrip(t *testing.T) {
 		t.Fatalf("restore = %s (%s), want COMPLETED", r.Status, r.Error)
 	}
 	archivetest.Compare(t, byHand, volume)
+	archivetest.Compare(t, logsByHand, logs)
 	if got := containerState(t, ns, "web"); got != "RUNNING" {
 		t.Errorf("container after restore is %q, want RUNNING", got)
 	}
