@@ -24,6 +24,7 @@ import (
 
 // Settling times before memory is read: the runtime's background work
 // (sweeping, the scavenger) and the agents' first streams need a moment.
+// After connecting, -idle sets it.
 const (
 	settleBefore = time.Second
 	settleAfter  = 2 * time.Second
@@ -37,6 +38,7 @@ type options struct {
 	coffer     string
 	inventory  bool
 	profileDir string
+	idle       time.Duration
 }
 
 func parseFlags() (options, error) {
@@ -53,10 +55,14 @@ func parseFlags() (options, error) {
 		"hold the inventory stream open on every agent, as coffer-agent does")
 	flag.StringVar(&o.profileDir, "profile", "", "write the control plane's heap and "+
 		"goroutine profiles here; runs the benchmark's own wrapper, which serves pprof")
+	flag.DurationVar(&o.idle, "idle", settleAfter, "how long the connected fleet idles "+
+		"before memory is read; past 2m the runtime's periodic collection has run, so "+
+		"garbage from connecting no longer counts")
 	flag.Parse()
 
-	if o.agents < 1 || o.rounds < 1 {
-		return o, errors.New("parse flags: -agents and -rounds must be at least 1")
+	if o.agents < 1 || o.rounds < 1 || o.idle < 0 {
+		return o, errors.New("parse flags: -agents and -rounds must be at least 1, " +
+			"-idle not negative")
 	}
 	if o.profileDir != "" && o.server != "" {
 		return o, errors.New("parse flags: -profile needs the control plane it starts, " +
@@ -154,7 +160,11 @@ func runFleet(ctx context.Context, opts options, cp *controlPlane, api *apiClien
 		return nil, err
 	}
 	res.ConnectSeconds = time.Since(start).Seconds()
-	if res.After, err = snapshot(ctx, api, cp, opts, settleAfter, "after"); err != nil {
+	res.IdleSeconds = opts.idle.Seconds()
+	if opts.idle > settleAfter {
+		progress("idling %s", opts.idle)
+	}
+	if res.After, err = snapshot(ctx, api, cp, opts, opts.idle, "after"); err != nil {
 		return nil, err
 	}
 

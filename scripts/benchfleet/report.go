@@ -22,6 +22,7 @@ type result struct {
 	CPUs               int         `json:"cpus"`
 	LoadAverage        float64     `json:"loadAverage1m"`
 	ConnectSeconds     float64     `json:"connectSeconds"`
+	IdleSeconds        float64     `json:"idleSeconds"`
 	Before             sample      `json:"before"`
 	After              sample      `json:"after"`
 	RSSPerAgent        float64     `json:"rssPerAgentBytes"`
@@ -68,9 +69,9 @@ func median(xs []float64) float64 {
 func (r *result) print(w io.Writer) {
 	fmt.Fprintf(w, "\nfleet benchmark: %d agents, one control plane (%s)\n",
 		r.Agents, r.ControlPlane)
-	fmt.Fprintf(w, "connected in %.2f s; inventory sent: %s; "+
-		"heap read after a forced GC: %s\n",
-		r.ConnectSeconds, yesNo(r.Inventory), yesNo(r.ForcedGC))
+	fmt.Fprintf(w, "connected in %.2f s; idle %.0f s before memory was read; "+
+		"inventory sent: %s; heap read after a forced GC: %s\n",
+		r.ConnectSeconds, r.IdleSeconds, yesNo(r.Inventory), yesNo(r.ForcedGC))
 	fmt.Fprintf(w, "host: %d CPUs shared by the agents and the control plane; "+
 		"load average %.1f before the pings\n\n", r.CPUs, r.LoadAverage)
 	r.printMemory(w)
