@@ -55,9 +55,7 @@ func backupHeld(t *testing.T, f *ctrd, srv *testServer, ref protocol.ContainerRe
 
 func TestBackupPausesContainer(t *testing.T) {
 	f := needContainerd(t)
-	vol := t.TempDir()
-	archivetest.Generate(t, vol, archivetest.Options{Files: 200, Seed: 3})
-	ref, starts := f.runContainer(t, "pause", vol)
+	vol, ref, starts := f.runWithVolume(t, "pause", archivetest.Options{Files: 200, Seed: 3})
 	srv := newServer(t, f.runtimeConfig())
 
 	_, during, events := backupHeld(t, f, srv, ref, vol, protocol.ConsistencyPause)
@@ -70,9 +68,7 @@ func TestBackupPausesContainer(t *testing.T) {
 
 func TestBackupStopsContainer(t *testing.T) {
 	f := needContainerd(t)
-	vol := t.TempDir()
-	archivetest.Generate(t, vol, archivetest.Options{Files: 200, Seed: 4})
-	ref, starts := f.runContainer(t, "stop", vol)
+	vol, ref, starts := f.runWithVolume(t, "stop", archivetest.Options{Files: 200, Seed: 4})
 	srv := newServer(t, f.runtimeConfig())
 
 	_, during, events := backupHeld(t, f, srv, ref, vol, protocol.ConsistencyStop)
@@ -86,9 +82,7 @@ func TestBackupStopsContainer(t *testing.T) {
 
 func TestRestoreReplacesVolume(t *testing.T) {
 	f := needContainerd(t)
-	vol := t.TempDir()
-	archivetest.Generate(t, vol, archivetest.Options{Files: 300, Seed: 5})
-	ref, starts := f.runContainer(t, "replace", vol)
+	vol, ref, starts := f.runWithVolume(t, "replace", archivetest.Options{Files: 300, Seed: 5})
 	srv := newServer(t, f.runtimeConfig())
 	obj, res := backupLocal(t, srv, vol)
 	want := t.TempDir()

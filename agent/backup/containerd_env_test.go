@@ -14,6 +14,7 @@ import (
 	"github.com/containerd/containerd/oci"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/cofferhq/coffer/agent/archive/archivetest"
 	"github.com/cofferhq/coffer/agent/runtime"
 	"github.com/cofferhq/coffer/protocol"
 	"github.com/cofferhq/coffer/testenv"
@@ -102,6 +103,17 @@ func (f *ctrd) runContainer(t *testing.T, id, vol string) (protocol.ContainerRef
 	starts := filepath.Join(marks, "starts")
 	waitFor(t, func() bool { return countStarts(starts) == 1 })
 	return protocol.ContainerRef{Namespace: f.ns, ID: id}, starts
+}
+
+// runWithVolume generates a tree into a new volume and runs container id
+// with it, as runContainer does.
+func (f *ctrd) runWithVolume(t *testing.T, id string, tree archivetest.Options) (
+	string, protocol.ContainerRef, string) {
+	t.Helper()
+	vol := t.TempDir()
+	archivetest.Generate(t, vol, tree)
+	ref, starts := f.runContainer(t, id, vol)
+	return vol, ref, starts
 }
 
 // state returns the container's state as the runtime reports it.

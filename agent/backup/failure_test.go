@@ -24,9 +24,8 @@ const secret = "X-Amz-Signature=topsecret"
 
 func TestBackupStorageFails(t *testing.T) {
 	f := needContainerd(t)
-	vol := t.TempDir()
-	archivetest.Generate(t, vol, archivetest.Options{Files: 50, RandomSize: 8 << 20, Seed: 6})
-	ref, starts := f.runContainer(t, "storage-fails", vol)
+	vol, ref, starts := f.runWithVolume(t, "storage-fails",
+		archivetest.Options{Files: 50, RandomSize: 8 << 20, Seed: 6})
 	srv := newServer(t, f.runtimeConfig())
 
 	var puts atomic.Int64

@@ -41,9 +41,7 @@ func TestBackupKeepsContainerPausedBetweenVolumes(t *testing.T) {
 // grace runs out, or the agent closes.
 func TestHeldContainerIsReleasedWithoutNextVolume(t *testing.T) {
 	f := needContainerd(t)
-	vol := t.TempDir()
-	archivetest.Generate(t, vol, archivetest.Options{Files: 20, Seed: 13})
-	ref, _ := f.runContainer(t, "keep-alone", vol)
+	vol, ref, _ := f.runWithVolume(t, "keep-alone", archivetest.Options{Files: 20, Seed: 13})
 
 	const grace = 300 * time.Millisecond
 	srv := newServer(t, f.runtimeConfig(), func(c *backup.Config) { c.HoldGrace = grace })
@@ -70,9 +68,8 @@ func TestHeldContainerIsReleasedWithoutNextVolume(t *testing.T) {
 // instead of waiting for the grace.
 func TestRestoreReleasesHeldContainer(t *testing.T) {
 	f := needContainerd(t)
-	vol := t.TempDir()
-	archivetest.Generate(t, vol, archivetest.Options{Files: 20, Seed: 14})
-	ref, starts := f.runContainer(t, "keep-restore", vol)
+	vol, ref, starts := f.runWithVolume(t, "keep-restore",
+		archivetest.Options{Files: 20, Seed: 14})
 	srv := newServer(t, f.runtimeConfig())
 
 	obj, res := backupLocal(t, srv, vol)
@@ -179,9 +176,8 @@ func replaceRequest(ref protocol.ContainerRef, vol string, obj *protocol.LocalOb
 func (f *ctrd) twoVolumes(t *testing.T, id string, seed uint64) (data, wal string,
 	ref protocol.ContainerRef, starts string) {
 	t.Helper()
-	data, wal = t.TempDir(), t.TempDir()
-	archivetest.Generate(t, data, archivetest.Options{Files: 50, Seed: seed})
+	data, ref, starts = f.runWithVolume(t, id, archivetest.Options{Files: 50, Seed: seed})
+	wal = t.TempDir()
 	archivetest.Generate(t, wal, archivetest.Options{Files: 50, Seed: seed + 1})
-	ref, starts = f.runContainer(t, id, data)
 	return data, wal, ref, starts
 }
