@@ -55,8 +55,8 @@ func (a *admission) lock(c *call, spec *holdSpec) *failure {
 	if pk != nil {
 		if pk.h.record.Purpose == spec.purpose && pk.h.record.Action == spec.action {
 			a.unlock, a.held = pk.unlock, pk.h
-			c.note(fmt.Sprintf("container %s still %s from its volume before: its "+
-				"volumes are read at one instant", a.key, pk.h.what))
+			c.note(fmt.Sprintf("container %s still %s from its volume before",
+				a.key, pk.h.what))
 			return nil
 		}
 		if err := pk.free(c.ctx); err != nil {

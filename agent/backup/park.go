@@ -9,13 +9,15 @@ import (
 )
 
 // DefaultHoldGrace is how long a container stays paused or stopped for
-// the next volume of a backup, by default.
+// its next volume, by default.
 const DefaultHoldGrace = time.Minute
 
-// parking keeps a container held from one backup item to the next, when
-// the control plane says another volume of the same container follows:
-// then every volume of the container is read at one instant, as an
-// application that spreads its data over several volumes needs.
+// parking keeps a container held from one item to the next, when the
+// control plane says another volume of the same container follows. A
+// backup then reads every volume of the container at one instant, as an
+// application that spreads its data over several volumes needs, and a
+// restore in place starts the container only once all its volumes are
+// restored.
 //
 // A parked hold keeps its container's lock, so that neither recovery nor
 // another item touches the container while it waits. The next item of

@@ -89,7 +89,8 @@ func (r *Runner) runHost(ctx context.Context, j *job, hostID string, items []*en
 // containerOrder puts the volumes of each container next to each other,
 // where its first volume was, and keeps the order otherwise. The agent can
 // then hold a container paused or stopped from its first volume to its
-// last, and read them all at one instant.
+// last: a backup reads them all at one instant, and a restore in place
+// starts the container only once they are all restored.
 func containerOrder(items []*ent.BackupItem) []*ent.BackupItem {
 	volumes := make(map[string][]*ent.BackupItem)
 	for _, it := range items {
