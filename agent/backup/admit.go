@@ -36,9 +36,7 @@ func (s *Server) admit(c *call, spec *holdSpec) (*admission, *failure) {
 	})
 	stop()
 	if err != nil {
-		if h := a.takeHeld(); h != nil {
-			_ = h.release(c.ctx) // the agent's recovery retries a failure
-		}
+		a.releaseHeld()
 		a.unlock()
 		return nil, canceledFailure(c.canceled())
 	}
@@ -59,10 +57,7 @@ func (a *admission) lock(c *call, spec *holdSpec) *failure {
 				a.key, pk.h.what))
 			return nil
 		}
-		if err := pk.free(c.ctx); err != nil {
-			a.s.log.Error().Err(err).Str("container", a.key).
-				Msg("release of a container held between volumes failed")
-		}
+		a.logRelease(pk.free(c.ctx))
 	}
 
 	stop := c.remind("waiting for another item of container " + a.key)
@@ -97,12 +92,24 @@ func (a *admission) takeHeld() *hold {
 // early, and gives back the slot, and the container's lock unless it was
 // parked.
 func (a *admission) done() {
-	if h := a.takeHeld(); h != nil {
-		if err := h.release(context.Background()); err != nil {
-			a.s.log.Error().Err(err).Str("container", a.key).
-				Msg("release of a container held between volumes failed")
-		}
-	}
+	a.releaseHeld()
 	a.s.slots.release()
 	a.unlock()
+}
+
+// releaseHeld resumes or starts the container the item before left held,
+// unless this item took it over.
+func (a *admission) releaseHeld() {
+	if h := a.takeHeld(); h != nil {
+		a.logRelease(h.release(context.Background()))
+	}
+}
+
+// logRelease logs a failed release of a held container; the journal still
+// records it, so the agent's recovery tries again.
+func (a *admission) logRelease(err error) {
+	if err != nil {
+		a.s.log.Error().Err(err).Str("container", a.key).
+			Msg("release of a container held between volumes failed")
+	}
 }

@@ -60,7 +60,11 @@ func TestBackupKeepsContainerHeldBetweenItsVolumes(t *testing.T) {
 		got = append(got, req.Source.Path+" "+keepWord(req.KeepHeld))
 	}
 	together("restore in place", got)
-	for _, req := range restore(t, c, a, b, "path") {
+	pathReqs := restore(t, c, a, b, "path")
+	if len(pathReqs) != 3 {
+		t.Errorf("restore into a path asked for %d items, want 3", len(pathReqs))
+	}
+	for _, req := range pathReqs {
 		if req.KeepHeld {
 			t.Errorf("restore into a path kept %s held", req.Source.Path)
 		}
@@ -72,10 +76,18 @@ func TestBackupKeepsContainerHeldBetweenItsVolumes(t *testing.T) {
 		t.Fatalf("set consistency none: %v", err)
 	}
 	b = backup()
+	asked := 0
 	for _, req := range a.Backups() {
-		if req.JobID == b.ID && req.KeepHeld {
+		if req.JobID != b.ID {
+			continue
+		}
+		asked++
+		if req.KeepHeld {
 			t.Errorf("with no consistency the agent was asked to keep %s", req.Source.Path)
 		}
+	}
+	if asked != 3 {
+		t.Errorf("with no consistency the agent was asked for %d items, want 3", asked)
 	}
 }
 
